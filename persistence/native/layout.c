@@ -1,0 +1,54 @@
+/*
+ * layout.c - tells the C# side the real sizes and offsets of region.h, so a
+ * test can prove persistence/RegionLayout.cs mirrors the header exactly.
+ */
+#include <stddef.h>
+#include <string.h>
+#include "region.h"
+
+typedef struct { const char *name; long value; } rl_layout_entry;
+
+#define SIZE(t)     { "sizeof(" #t ")", (long)sizeof(t) }
+#define OFF(t, f)   { "offsetof(" #t "," #f ")", (long)offsetof(t, f) }
+#define CONST(c)    { #c, (long)(c) }
+
+static const rl_layout_entry entries[] = {
+    SIZE(rl_dict_table), OFF(rl_dict_table, buckets), OFF(rl_dict_table, size), OFF(rl_dict_table, used),
+    SIZE(rl_dict), OFF(rl_dict, t), { "offsetof(rl_dict,t1)", (long)offsetof(rl_dict, t[1]) },
+    OFF(rl_dict, rehash_idx), OFF(rl_dict, link_offset),
+    SIZE(rl_db), OFF(rl_db, keys), OFF(rl_db, expires), OFF(rl_db, expires_cursor), OFF(rl_db, avg_ttl_ms),
+    SIZE(rl_key), OFF(rl_key, next), OFF(rl_key, enext), OFF(rl_key, expire_ms), OFF(rl_key, value),
+    OFF(rl_key, hash), OFF(rl_key, key_len), OFF(rl_key, lru), OFF(rl_key, type), OFF(rl_key, encoding),
+    OFF(rl_key, flags),
+    SIZE(rl_str), OFF(rl_str, len),
+    SIZE(rl_free_chunk), OFF(rl_free_chunk, next), OFF(rl_free_chunk, pages),
+    SIZE(rl_region_header), OFF(rl_region_header, magic), OFF(rl_region_header, version),
+    OFF(rl_region_header, page_size), OFF(rl_region_header, reserved_bytes), OFF(rl_region_header, top),
+    OFF(rl_region_header, used_bytes), OFF(rl_region_header, page_map), OFF(rl_region_header, hash_seed),
+    OFF(rl_region_header, dbs), OFF(rl_region_header, db_count), OFF(rl_region_header, class_size),
+    OFF(rl_region_header, class_free), OFF(rl_region_header, class_cursor), OFF(rl_region_header, class_end),
+    OFF(rl_region_header, run_free),
+    CONST(RL_REGION_MAGIC), CONST(RL_REGION_VERSION), CONST(RL_PAGE_SIZE), CONST(RL_NUM_CLASSES),
+    CONST(RL_MAX_CLASS_SIZE), CONST(RL_SLAB_SIZE), CONST(RL_RUN_LISTS),
+    CONST(RL_PAGE_UNUSED), CONST(RL_PAGE_META), CONST(RL_PAGE_SLAB), CONST(RL_PAGE_RUN),
+    CONST(RL_PAGE_RUN_TAIL), CONST(RL_PAGE_FREE_RUN), CONST(RL_PAGE_KIND_MASK), CONST(RL_PAGE_DATA_MASK),
+    CONST(RL_TYPE_STRING), CONST(RL_TYPE_LIST), CONST(RL_TYPE_SET), CONST(RL_TYPE_ZSET), CONST(RL_TYPE_HASH),
+    CONST(RL_ENC_RAW), CONST(RL_ENC_INT), CONST(RL_ENC_HT), CONST(RL_ENC_INTSET), CONST(RL_ENC_SKIPLIST),
+    CONST(RL_ENC_EMBSTR), CONST(RL_ENC_QUICKLIST), CONST(RL_ENC_LISTPACK),
+};
+
+/* Number of layout facts this library knows. */
+int rl_layout_count(void) { return (int)(sizeof(entries) / sizeof(entries[0])); }
+
+/* Name of fact i, or NULL when out of range. */
+const char *rl_layout_name(int i) {
+    return (i >= 0 && i < rl_layout_count()) ? entries[i].name : NULL;
+}
+
+/* Value of the fact called name; returns 0 and sets *value, or -1 if unknown. */
+int rl_layout_query(const char *name, long *value) {
+    for (int i = 0; i < rl_layout_count(); i++) {
+        if (strcmp(entries[i].name, name) == 0) { *value = entries[i].value; return 0; }
+    }
+    return -1;
+}

@@ -1,0 +1,137 @@
+/*
+ * region.h - the layout of RedisLite's data region, defined once.
+ *
+ * The whole keyspace lives in one anonymous private mapping. Every reference
+ * inside it is a 64-bit offset from the mapping's base (0 means "none"), so the
+ * layout is position independent: the server (C#), the forked snapshot child
+ * (C) and any offline tool can walk the same bytes.
+ *
+ * The C# mirror is persistence/RegionLayout.cs. tests/ asks this library for
+ * every sizeof/offsetof listed in layout.c and fails if the mirror disagrees,
+ * so change both together.
+ *
+ * Map of the region:
+ *   page 0 ..            rl_region_header
+ *   then                 page map: one uint32 per page of the reservation
+ *   then                 rl_db[db_count]
+ *   then                 slabs and page runs handed out by the allocator
+ */
+#ifndef RL_REGION_H
+#define RL_REGION_H
+
+#include <stdint.h>
+
+#define RL_REGION_MAGIC   0x3130474552534c52ULL /* "RLSREG01" little endian */
+#define RL_REGION_VERSION 1
+#define RL_PAGE_SIZE      4096
+
+/* Allocator size classes: chunk sizes from 16 bytes to RL_MAX_CLASS_SIZE.
+ * Anything larger gets a run of whole pages. Spacing follows jemalloc's
+ * (four classes per doubling) so rounding wastes at most ~20%. */
+#define RL_NUM_CLASSES     28
+#define RL_MAX_CLASS_SIZE  4096
+/* Small classes are carved from slabs of this many bytes. */
+#define RL_SLAB_SIZE       (64 * 1024)
+/* Free page runs are kept in lists by page count; the last list holds
+ * every run of RL_RUN_LISTS pages or more (first fit, split on use). */
+#define RL_RUN_LISTS       64
+
+/* Page map entries: the top 4 bits say what a page is, the rest is a payload. */
+#define RL_PAGE_UNUSED     0x00000000u /* above the bump pointer, never handed out */
+#define RL_PAGE_META       0x10000000u /* header, page map, db array */
+#define RL_PAGE_SLAB       0x20000000u /* payload: size class index */
+#define RL_PAGE_RUN        0x30000000u /* first page of an allocated run; payload: page count */
+#define RL_PAGE_RUN_TAIL   0x40000000u /* later pages of a run (allocated or free) */
+#define RL_PAGE_FREE_RUN   0x50000000u /* first page of a free run; payload: page count */
+#define RL_PAGE_KIND_MASK  0xF0000000u
+#define RL_PAGE_DATA_MASK  0x0FFFFFFFu
+
+/* Value types: the RDB object type numbers of Redis (rdb.h RDB_TYPE_*). */
+#define RL_TYPE_STRING 0
+#define RL_TYPE_LIST   1
+#define RL_TYPE_SET    2
+#define RL_TYPE_ZSET   3
+#define RL_TYPE_HASH   4
+
+/* Encodings: Redis's OBJ_ENCODING_* numbers, reported by OBJECT ENCODING. */
+#define RL_ENC_RAW        0  /* string: rl_str block at rl_key.value */
+#define RL_ENC_INT        1  /* string: rl_key.value holds the int64 itself */
+#define RL_ENC_HT         2
+#define RL_ENC_INTSET     6
+#define RL_ENC_SKIPLIST   7
+#define RL_ENC_EMBSTR     8  /* string: stored like RAW; reported as Redis would */
+#define RL_ENC_QUICKLIST  9
+#define RL_ENC_LISTPACK  11
+
+/* One table of a hash index: a power-of-two array of bucket heads. */
+typedef struct rl_dict_table {
+    uint64_t buckets;  /* offset of uint64_t[size], each the head of a chain */
+    uint64_t size;     /* number of buckets, 0 or a power of two */
+    uint64_t used;     /* entries linked into this table */
+} rl_dict_table;
+
+/* A hash index with Redis-style incremental rehashing from t[0] into t[1].
+ * Entries are chained intrusively: link_offset says which uint64_t field of
+ * the entry is the chain pointer, so one record can sit in two dicts. */
+typedef struct rl_dict {
+    rl_dict_table t[2];
+    int64_t  rehash_idx;   /* next t[0] bucket to move, -1 when not rehashing */
+    uint32_t link_offset;  /* offsetof(entry, chain pointer) */
+    uint32_t pad;
+} rl_dict;
+
+/* One logical database: the key index and the index of keys with a TTL. */
+typedef struct rl_db {
+    rl_dict  keys;            /* every rl_key, chained through rl_key.next */
+    rl_dict  expires;         /* rl_keys with expire_ms >= 0, chained through rl_key.enext */
+    uint64_t expires_cursor;  /* active expiry resumes its scan here */
+    uint64_t avg_ttl_ms;      /* running estimate reported by INFO keyspace */
+} rl_db;
+
+/* A key and its value header. The key bytes follow the struct. */
+typedef struct rl_key {
+    uint64_t next;       /* next rl_key in the same keys bucket */
+    uint64_t enext;      /* next rl_key in the same expires bucket */
+    int64_t  expire_ms;  /* absolute unix time in ms, -1 when the key has no TTL */
+    uint64_t value;      /* offset of the value block, or the integer (RL_ENC_INT) */
+    uint64_t hash;       /* hash of the key bytes, kept so rehash never rereads keys */
+    uint32_t key_len;
+    uint32_t lru;        /* LRU clock in seconds (mod 2^24) or LFU counter */
+    uint8_t  type;       /* RL_TYPE_* */
+    uint8_t  encoding;   /* RL_ENC_* */
+    uint16_t flags;
+    uint32_t pad;
+} rl_key;
+
+/* A string value block (RL_ENC_RAW/EMBSTR). The bytes follow the struct. */
+typedef struct rl_str {
+    uint64_t len;
+} rl_str;
+
+/* A free chunk in a size-class free list, or a free page run. */
+typedef struct rl_free_chunk {
+    uint64_t next;
+    uint64_t pages;  /* page runs only: length of the run */
+} rl_free_chunk;
+
+/* The first bytes of the region: everything needed to walk it. */
+typedef struct rl_region_header {
+    uint64_t magic;
+    uint32_t version;
+    uint32_t page_size;
+    uint64_t reserved_bytes;                /* virtual size of the mapping */
+    uint64_t top;                           /* bump pointer: first never-used byte */
+    uint64_t used_bytes;                    /* bytes handed out (rounded to class / pages) */
+    uint64_t page_map;                      /* offset of uint32_t[reserved_bytes / page_size] */
+    uint64_t hash_seed;
+    uint64_t dbs;                           /* offset of rl_db[db_count] */
+    uint32_t db_count;
+    uint32_t pad;
+    uint64_t class_size[RL_NUM_CLASSES];    /* chunk size of each class */
+    uint64_t class_free[RL_NUM_CLASSES];    /* free-list head of each class */
+    uint64_t class_cursor[RL_NUM_CLASSES];  /* next never-used chunk in the class's open slab */
+    uint64_t class_end[RL_NUM_CLASSES];     /* end of the class's open slab */
+    uint64_t run_free[RL_RUN_LISTS];        /* free page runs by page count (1-based; last: >=) */
+} rl_region_header;
+
+#endif

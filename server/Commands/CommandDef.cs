@@ -1,0 +1,117 @@
+namespace RedisLite.Commands;
+
+/// <summary>Redis 7.0 command flags, as COMMAND INFO names them.</summary>
+[Flags]
+public enum CommandFlags : uint
+{
+    None = 0,
+    Write = 1 << 0,
+    ReadOnly = 1 << 1,
+    DenyOom = 1 << 2,
+    Admin = 1 << 3,
+    PubSub = 1 << 4,
+    NoScript = 1 << 5,
+    Blocking = 1 << 6,
+    Loading = 1 << 7,
+    Stale = 1 << 8,
+    SkipMonitor = 1 << 9,
+    SkipSlowlog = 1 << 10,
+    Fast = 1 << 11,
+    NoAuth = 1 << 12,
+    MayReplicate = 1 << 13,
+    NoMandatoryKeys = 1 << 14,
+    NoMulti = 1 << 15,
+    MovableKeys = 1 << 16,
+    AllowBusy = 1 << 17,
+}
+
+public delegate void CommandHandler(CommandContext ctx);
+
+/// <summary>
+/// One row of the command table: everything RedisLite knows about a command. Dispatch, arity and
+/// flag checks, COMMAND INFO/DOCS/COUNT/LIST and the README's command list all read these rows.
+/// </summary>
+public sealed class CommandDef
+{
+    /// <summary>Lower-case name; a subcommand is "container|sub" as Redis 7 names it.</summary>
+    public required string Name { get; init; }
+    /// <summary>Redis arity: exact argument count including the name, or -N for "at least N".</summary>
+    public required int Arity { get; init; }
+    public required CommandFlags Flags { get; init; }
+    /// <summary>Legacy key positions (1-based argument index; last -1 means the last argument).</summary>
+    public int FirstKey { get; init; }
+    public int LastKey { get; init; }
+    public int KeyStep { get; init; }
+    /// <summary>COMMAND DOCS group: string, generic, server, connection, list, hash, set, sorted-set...</summary>
+    public required string Group { get; init; }
+    public required string Summary { get; init; }
+    public required string Since { get; init; }
+    public required string Complexity { get; init; }
+    /// <summary>Argument syntax as the docs print it, e.g. "key value [NX | XX]".</summary>
+    public string Syntax { get; init; } = "";
+    public CommandHandler? Handler { get; init; }
+    public IReadOnlyList<CommandDef> Subcommands { get; init; } = [];
+
+    /// <summary>Container name for a subcommand ("config" for "config|get"), else null.</summary>
+    public string? Parent => Name.Contains('|') ? Name[..Name.IndexOf('|')] : null;
+
+    /// <summary>The word a client types (the part after '|' for a subcommand).</summary>
+    public string Word => Name.Contains('|') ? Name[(Name.IndexOf('|') + 1)..] : Name;
+
+    public bool IsWrite => (Flags & CommandFlags.Write) != 0;
+
+    /// <summary>Per-command counters for INFO commandstats.</summary>
+    public CommandStats Stats { get; } = new();
+
+    /// <summary>Whether <paramref name="argc"/> arguments satisfy the arity.</summary>
+    public bool ArityAccepts(int argc) => Arity > 0 ? argc == Arity : argc >= -Arity;
+
+    /// <summary>COMMAND INFO flag names.</summary>
+    public IEnumerable<string> FlagNames()
+    {
+        foreach (CommandFlags f in Enum.GetValues<CommandFlags>())
+            if (f != CommandFlags.None && (Flags & f) != 0)
+                yield return f switch
+                {
+                    CommandFlags.ReadOnly => "readonly",
+                    CommandFlags.DenyOom => "denyoom",
+                    CommandFlags.PubSub => "pubsub",
+                    CommandFlags.NoScript => "noscript",
+                    CommandFlags.SkipMonitor => "skip_monitor",
+                    CommandFlags.SkipSlowlog => "skip_slowlog",
+                    CommandFlags.NoAuth => "no_auth",
+                    CommandFlags.MayReplicate => "may_replicate",
+                    CommandFlags.NoMandatoryKeys => "no_mandatory_keys",
+                    CommandFlags.NoMulti => "no_multi",
+                    CommandFlags.MovableKeys => "movablekeys",
+                    CommandFlags.AllowBusy => "allow_busy",
+                    _ => f.ToString().ToLowerInvariant(),
+                };
+    }
+
+    /// <summary>ACL categories, derived as Redis derives them from flags and group.</summary>
+    public IEnumerable<string> AclCategories()
+    {
+        if (Group is "string" or "list" or "hash" or "set" or "sorted-set" or "bitmap" or "hyperloglog" or "stream" or "geo")
+            yield return "@" + (Group == "sorted-set" ? "sortedset" : Group);
+        if (Group == "generic") yield return "@keyspace";
+        if (Group == "connection") yield return "@connection";
+        if ((Flags & CommandFlags.Write) != 0) yield return "@write";
+        if ((Flags & CommandFlags.ReadOnly) != 0) yield return "@read";
+        if ((Flags & CommandFlags.Admin) != 0) { yield return "@admin"; yield return "@dangerous"; }
+        if ((Flags & CommandFlags.PubSub) != 0) yield return "@pubsub";
+        if ((Flags & CommandFlags.Blocking) != 0) yield return "@blocking";
+        yield return (Flags & CommandFlags.Fast) != 0 ? "@fast" : "@slow";
+    }
+}
+
+/// <summary>Counters behind INFO commandstats (cmdstat_*): calls, time, rejected and failed calls.</summary>
+public sealed class CommandStats
+{
+    public long Calls;
+    public long Microseconds;
+    public long RejectedCalls;
+    public long FailedCalls;
+
+    public void Reset() => Calls = Microseconds = RejectedCalls = FailedCalls = 0;
+}

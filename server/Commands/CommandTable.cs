@@ -1,0 +1,167 @@
+using static RedisLite.Commands.CommandFlags;
+
+namespace RedisLite.Commands;
+
+/// <summary>
+/// THE command table: one row per command (and per subcommand of a container), with Redis 7.0's
+/// name, arity, flags, key positions and documentation. Dispatch (<see cref="Lookup"/>), COMMAND
+/// INFO/DOCS/COUNT/LIST and the README's command list are all derived from these rows; a test
+/// fails if the README and the table disagree.
+/// </summary>
+public static class CommandTable
+{
+    private const CommandFlags W = Write, R = ReadOnly, D = DenyOom, F = Fast, L = Loading, S = Stale,
+        A = Admin, NS = NoScript, NA = NoAuth, AB = AllowBusy;
+
+    public static readonly CommandDef[] All =
+    [
+        // ---- strings (Commands/Strings.cs)
+        Row("get", 2, R | F, 1, 1, 1, "string", "1.0.0", "O(1)", "Get the value of a key", Strings.Get, "key"),
+        Row("set", -3, W | D, 1, 1, 1, "string", "1.0.0", "O(1)", "Set the string value of a key", Strings.Set,
+            "key value [NX | XX] [GET] [EX seconds | PX milliseconds | EXAT unix-time-seconds | PXAT unix-time-milliseconds | KEEPTTL]"),
+        Row("setnx", 3, W | D | F, 1, 1, 1, "string", "1.0.0", "O(1)", "Set the value of a key, only if the key does not exist", Strings.SetNx, "key value"),
+        Row("setex", 4, W | D, 1, 1, 1, "string", "2.0.0", "O(1)", "Set the value and expiration of a key", Strings.SetEx, "key seconds value"),
+        Row("psetex", 4, W | D, 1, 1, 1, "string", "2.6.0", "O(1)", "Set the value and expiration in milliseconds of a key", Strings.PSetEx, "key milliseconds value"),
+        Row("mget", -2, R | F, 1, -1, 1, "string", "1.0.0", "O(N) where N is the number of keys to retrieve.", "Get the values of all the given keys", Strings.MGet, "key [key ...]"),
+        Row("mset", -3, W | D, 1, -1, 2, "string", "1.0.1", "O(N) where N is the number of keys to set.", "Set multiple keys to multiple values", Strings.MSet, "key value [key value ...]"),
+        Row("msetnx", -3, W | D, 1, -1, 2, "string", "1.0.1", "O(N) where N is the number of keys to set.", "Set multiple keys to multiple values, only if none of the keys exist", Strings.MSetNx, "key value [key value ...]"),
+        Row("getset", 3, W | D | F, 1, 1, 1, "string", "1.0.0", "O(1)", "Set the string value of a key and return its old value", Strings.GetSet, "key value"),
+        Row("getdel", 2, W | F, 1, 1, 1, "string", "6.2.0", "O(1)", "Get the value of a key and delete the key", Strings.GetDel, "key"),
+        Row("getex", -2, W | F, 1, 1, 1, "string", "6.2.0", "O(1)", "Get the value of a key and optionally set its expiration", Strings.GetEx,
+            "key [EX seconds | PX milliseconds | EXAT unix-time-seconds | PXAT unix-time-milliseconds | PERSIST]"),
+        Row("append", 3, W | D | F, 1, 1, 1, "string", "2.0.0", "O(1)", "Append a value to a key", Strings.Append, "key value"),
+        Row("strlen", 2, R | F, 1, 1, 1, "string", "2.2.0", "O(1)", "Get the length of the value stored in a key", Strings.StrLen, "key"),
+        Row("incr", 2, W | D | F, 1, 1, 1, "string", "1.0.0", "O(1)", "Increment the integer value of a key by one", Strings.Incr, "key"),
+        Row("decr", 2, W | D | F, 1, 1, 1, "string", "1.0.0", "O(1)", "Decrement the integer value of a key by one", Strings.Decr, "key"),
+        Row("incrby", 3, W | D | F, 1, 1, 1, "string", "1.0.0", "O(1)", "Increment the integer value of a key by the given amount", Strings.IncrBy, "key increment"),
+        Row("decrby", 3, W | D | F, 1, 1, 1, "string", "1.0.0", "O(1)", "Decrement the integer value of a key by the given number", Strings.DecrBy, "key decrement"),
+        Row("incrbyfloat", 3, W | D | F, 1, 1, 1, "string", "2.6.0", "O(1)", "Increment the float value of a key by the given amount", Strings.IncrByFloat, "key increment"),
+        Row("getrange", 4, R, 1, 1, 1, "string", "2.4.0", "O(N) where N is the length of the returned string.", "Get a substring of the string stored at a key", Strings.GetRange, "key start end"),
+        Row("substr", 4, R, 1, 1, 1, "string", "1.0.0", "O(N) where N is the length of the returned string.", "Get a substring of the string stored at a key", Strings.GetRange, "key start end"),
+        Row("setrange", 4, W | D, 1, 1, 1, "string", "2.2.0", "O(1), not counting the time taken to copy the new string in place.", "Overwrite part of a string at key starting at the specified offset", Strings.SetRange, "key offset value"),
+        Row("lcs", -3, R, 1, 2, 1, "string", "7.0.0", "O(N*M) where N and M are the lengths of s1 and s2, respectively", "Find longest common substring", Strings.Lcs,
+            "key1 key2 [LEN] [IDX] [MINMATCHLEN min-match-len] [WITHMATCHLEN]"),
+
+        // ---- keyspace (Commands/Keys.cs)
+        Row("del", -2, W, 1, -1, 1, "generic", "1.0.0", "O(N) where N is the number of keys that will be removed.", "Delete a key", Keys.Del, "key [key ...]"),
+        Row("unlink", -2, W | F, 1, -1, 1, "generic", "4.0.0", "O(1) for each key removed regardless of its size.", "Delete a key asynchronously in another thread. Otherwise it is just as DEL, but non blocking.", Keys.Del, "key [key ...]"),
+        Row("exists", -2, R | F, 1, -1, 1, "generic", "1.0.0", "O(N) where N is the number of keys to check.", "Determine if a key exists", Keys.Exists, "key [key ...]"),
+        Row("type", 2, R | F, 1, 1, 1, "generic", "1.0.0", "O(1)", "Determine the type stored at key", Keys.Type, "key"),
+        Row("rename", 3, W, 1, 2, 1, "generic", "1.0.0", "O(1)", "Rename a key", Keys.Rename, "key newkey"),
+        Row("renamenx", 3, W | F, 1, 2, 1, "generic", "1.0.0", "O(1)", "Rename a key, only if the new key does not exist", Keys.RenameNx, "key newkey"),
+        Row("keys", 2, R, 0, 0, 0, "generic", "1.0.0", "O(N) with N being the number of keys in the database", "Find all keys matching the given pattern", Keys.KeysCommand, "pattern"),
+        Row("scan", -2, R, 0, 0, 0, "generic", "2.8.0", "O(1) for every call. O(N) for a complete iteration.", "Incrementally iterate the keys space", Keys.Scan, "cursor [MATCH pattern] [COUNT count] [TYPE type]"),
+        Row("randomkey", 1, R, 0, 0, 0, "generic", "1.0.0", "O(1)", "Return a random key from the keyspace", Keys.RandomKey, ""),
+        Row("move", 3, W | F, 1, 1, 1, "generic", "1.0.0", "O(1)", "Move a key to another database", Keys.Move, "key db"),
+        Row("copy", -3, W | D, 1, 2, 1, "generic", "6.2.0", "O(N) worst case for collections, where N is the number of nested items. O(1) for string values.", "Copy a key", Keys.Copy, "source destination [DB destination-db] [REPLACE]"),
+        Row("touch", -2, R | F, 1, -1, 1, "generic", "3.2.1", "O(N) where N is the number of keys that will be touched.", "Alters the last access time of a key(s). Returns the number of existing keys specified.", Keys.Touch, "key [key ...]"),
+        Container("object", "generic", "2.2.3", "A container for object introspection commands",
+        [
+            Row("object|encoding", 3, R, 2, 2, 1, "generic", "2.2.3", "O(1)", "Inspect the internal encoding of a Redis object", Keys.ObjectEncoding, "key"),
+            Row("object|refcount", 3, R, 2, 2, 1, "generic", "2.2.3", "O(1)", "Get the number of references to the value of the key", Keys.ObjectRefcount, "key"),
+            Row("object|idletime", 3, R, 2, 2, 1, "generic", "2.2.3", "O(1)", "Get the time since a Redis object was last accessed", Keys.ObjectIdletime, "key"),
+            Row("object|freq", 3, R, 2, 2, 1, "generic", "4.0.0", "O(1)", "Get the logarithmic access frequency counter of a Redis object", Keys.ObjectFreq, "key"),
+            Row("object|help", 2, L | S, 0, 0, 0, "generic", "6.2.0", "O(1)", "Show helpful text about the different subcommands", Keys.ObjectHelp, ""),
+        ]),
+        Row("expire", -3, W | F, 1, 1, 1, "generic", "1.0.0", "O(1)", "Set a key's time to live in seconds", Expire.ExpireCommand, "key seconds [NX | XX | GT | LT]"),
+        Row("pexpire", -3, W | F, 1, 1, 1, "generic", "2.6.0", "O(1)", "Set a key's time to live in milliseconds", Expire.PExpire, "key milliseconds [NX | XX | GT | LT]"),
+        Row("expireat", -3, W | F, 1, 1, 1, "generic", "1.2.0", "O(1)", "Set the expiration for a key as a UNIX timestamp", Expire.ExpireAt, "key unix-time-seconds [NX | XX | GT | LT]"),
+        Row("pexpireat", -3, W | F, 1, 1, 1, "generic", "2.6.0", "O(1)", "Set the expiration for a key as a UNIX timestamp specified in milliseconds", Expire.PExpireAt, "key unix-time-milliseconds [NX | XX | GT | LT]"),
+        Row("ttl", 2, R | F, 1, 1, 1, "generic", "1.0.0", "O(1)", "Get the time to live for a key in seconds", Expire.Ttl, "key"),
+        Row("pttl", 2, R | F, 1, 1, 1, "generic", "2.6.0", "O(1)", "Get the time to live for a key in milliseconds", Expire.PTtl, "key"),
+        Row("expiretime", 2, R | F, 1, 1, 1, "generic", "7.0.0", "O(1)", "Get the expiration Unix timestamp for a key", Expire.ExpireTime, "key"),
+        Row("pexpiretime", 2, R | F, 1, 1, 1, "generic", "7.0.0", "O(1)", "Get the expiration Unix timestamp for a key in milliseconds", Expire.PExpireTime, "key"),
+        Row("persist", 2, W | F, 1, 1, 1, "generic", "2.2.0", "O(1)", "Remove the expiration from a key", Expire.Persist, "key"),
+
+        // ---- databases (Commands/Databases.cs)
+        Row("select", 2, L | S | F, 0, 0, 0, "connection", "1.0.0", "O(1)", "Change the selected database for the current connection", Databases.Select, "index"),
+        Row("dbsize", 1, R | F, 0, 0, 0, "server", "1.0.0", "O(1)", "Return the number of keys in the selected database", Databases.DbSize, ""),
+        Row("flushdb", -1, W, 0, 0, 0, "server", "1.0.0", "O(N) where N is the number of keys in the selected database", "Remove all keys from the current database", Databases.FlushDb, "[ASYNC | SYNC]"),
+        Row("flushall", -1, W, 0, 0, 0, "server", "1.0.0", "O(N) where N is the total number of keys in all databases", "Remove all keys from all databases", Databases.FlushAll, "[ASYNC | SYNC]"),
+        Row("swapdb", 3, W | F, 0, 0, 0, "server", "4.0.0", "O(N) where N is the count of clients watching or blocking on keys from both databases.", "Swaps two Redis databases", Databases.SwapDb, "index1 index2"),
+
+        // ---- connection (Commands/Connection.cs)
+        Row("ping", -1, F, 0, 0, 0, "connection", "1.0.0", "O(1)", "Ping the server", Connection.Ping, "[message]"),
+        Row("echo", 2, F, 0, 0, 0, "connection", "1.0.0", "O(1)", "Echo the given string", Connection.Echo, "message"),
+        Row("quit", -1, NS | L | S | F | NA | AB, 0, 0, 0, "connection", "1.0.0", "O(1)", "Close the connection", Connection.Quit, ""),
+        Row("reset", 1, NS | L | S | F | NA | AB, 0, 0, 0, "connection", "6.2.0", "O(1)", "Reset the connection", Connection.Reset, ""),
+        Row("hello", -1, NS | L | S | F | NA | AB, 0, 0, 0, "connection", "6.0.0", "O(1)", "Handshake with Redis", Connection.Hello, "[protover [AUTH username password] [SETNAME clientname]]"),
+        Row("auth", -2, NS | L | S | F | NA | AB, 0, 0, 0, "connection", "1.0.0", "O(N) where N is the number of passwords defined for the user", "Authenticate to the server", Connection.Auth, "[username] password"),
+        Container("client", "connection", "2.4.0", "A container for client connection commands",
+        [
+            Row("client|id", 2, NS | L | S, 0, 0, 0, "connection", "5.0.0", "O(1)", "Returns the client ID for the current connection", Connection.ClientId, ""),
+            Row("client|setname", 3, NS | L | S, 0, 0, 0, "connection", "2.6.9", "O(1)", "Set the current connection name", Connection.ClientSetName, "connection-name"),
+            Row("client|getname", 2, NS | L | S, 0, 0, 0, "connection", "2.6.9", "O(1)", "Get the current connection name", Connection.ClientGetName, ""),
+            Row("client|list", -2, A | NS | L | S, 0, 0, 0, "connection", "2.4.0", "O(N) where N is the number of client connections", "Get the list of client connections", Connection.ClientList, "[TYPE NORMAL | MASTER | REPLICA | PUBSUB] [ID client-id [client-id ...]]"),
+            Row("client|info", 2, NS | L | S, 0, 0, 0, "connection", "6.2.0", "O(1)", "Returns information about the current client connection.", Connection.ClientInfo, ""),
+            Row("client|kill", -3, A | NS | L | S, 0, 0, 0, "connection", "2.4.0", "O(N) where N is the number of client connections", "Kill the connection of a client", Connection.ClientKill,
+                "ip:port | [ID client-id] [TYPE NORMAL | MASTER | SLAVE | REPLICA | PUBSUB] [USER username] [ADDR ip:port] [LADDR ip:port] [SKIPME yes | no]"),
+            Row("client|help", 2, L | S, 0, 0, 0, "connection", "5.0.0", "O(1)", "Show helpful text about the different subcommands", Connection.ClientHelp, ""),
+        ]),
+
+        // ---- server (Commands/ServerCommands.cs, Commands/ConfigCommands.cs, Commands/CommandCommands.cs)
+        Row("info", -1, L | S, 0, 0, 0, "server", "1.0.0", "O(1)", "Get information and statistics about the server", InfoCommand.Info, "[section [section ...]]"),
+        Container("config", "server", "2.0.0", "A container for server configuration commands",
+        [
+            Row("config|get", -3, A | NS | L | S, 0, 0, 0, "server", "2.0.0", "O(N) when N is the number of configuration parameters provided", "Get the values of configuration parameters", ConfigCommands.Get, "parameter [parameter ...]"),
+            Row("config|set", -4, A | NS | L | S, 0, 0, 0, "server", "2.0.0", "O(N) when N is the number of configuration parameters provided", "Set configuration parameters to the given values", ConfigCommands.Set, "parameter value [parameter value ...]"),
+            Row("config|resetstat", 2, A | NS | L | S, 0, 0, 0, "server", "2.0.0", "O(1)", "Reset the stats returned by INFO", ConfigCommands.ResetStat, ""),
+            Row("config|help", 2, L | S, 0, 0, 0, "server", "5.0.0", "O(1)", "Show helpful text about the different subcommands", ConfigCommands.Help, ""),
+        ]),
+        Container("command", "server", "2.8.13", "Get array of Redis command details",
+        [
+            Row("command|count", 2, L | S, 0, 0, 0, "server", "2.8.13", "O(1)", "Get total number of Redis commands", CommandCommands.Count, ""),
+            Row("command|info", -2, L | S, 0, 0, 0, "server", "2.8.13", "O(N) where N is the number of commands to look up", "Get array of specific Redis command details, or all when no argument is given.", CommandCommands.Info, "[command-name [command-name ...]]"),
+            Row("command|docs", -2, L | S, 0, 0, 0, "server", "7.0.0", "O(N) where N is the number of commands to look up", "Get array of specific Redis command documentation", CommandCommands.Docs, "[command-name [command-name ...]]"),
+            Row("command|list", -2, L | S, 0, 0, 0, "server", "7.0.0", "O(N) where N is the total number of Redis commands", "Get an array of Redis command names", CommandCommands.List, "[FILTERBY MODULE module-name | ACLCAT category | PATTERN pattern]"),
+            Row("command|help", 2, L | S, 0, 0, 0, "server", "5.0.0", "O(1)", "Show helpful text about the different subcommands", CommandCommands.Help, ""),
+        ], handler: CommandCommands.All, arity: -1, flags: L | S),
+        Row("time", 1, L | S | F, 0, 0, 0, "server", "2.6.0", "O(1)", "Return the current server time", ServerCommands.Time, ""),
+        Row("lastsave", 1, L | S | F, 0, 0, 0, "server", "1.0.0", "O(1)", "Get the UNIX time stamp of the last successful save to disk", ServerCommands.LastSave, ""),
+        Row("shutdown", -1, A | NS | L | S | NoMulti | AB, 0, 0, 0, "server", "1.0.0", "O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)", "Synchronously save the dataset to disk and then shut down the server", ServerCommands.Shutdown, "[NOSAVE | SAVE] [NOW] [FORCE] [ABORT]"),
+        Row("debug", -2, A | NS | L | S, 0, 0, 0, "server", "1.0.0", "Depends on subcommand.", "A container for debugging commands", ServerCommands.Debug, "subcommand [argument ...]"),
+        Row("monitor", 1, A | NS | L | S, 0, 0, 0, "server", "1.0.0", "", "Listen for all requests received by the server in real time", ServerCommands.Monitor, ""),
+    ];
+
+    private static CommandDef Row(string name, int arity, CommandFlags flags, int first, int last, int step, string group,
+        string since, string complexity, string summary, CommandHandler handler, string syntax) => new()
+    {
+        Name = name, Arity = arity, Flags = flags, FirstKey = first, LastKey = last, KeyStep = step, Group = group,
+        Since = since, Complexity = complexity, Summary = summary, Handler = handler, Syntax = syntax,
+    };
+
+    private static CommandDef Container(string name, string group, string since, string summary, CommandDef[] subs,
+        CommandHandler? handler = null, int arity = -2, CommandFlags flags = None) => new()
+    {
+        Name = name, Arity = arity, Flags = flags, Group = group, Since = since, Complexity = "Depends on subcommand.",
+        Summary = summary, Handler = handler, Subcommands = subs,
+    };
+
+    private static readonly Dictionary<string, CommandDef> ByName = All.ToDictionary(c => c.Name, StringComparer.OrdinalIgnoreCase);
+    private static readonly Dictionary<string, CommandDef>.AlternateLookup<ReadOnlySpan<char>> ByNameSpan = ByName.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    /// <summary>The top-level row for a command name (any case), or null.</summary>
+    public static CommandDef? Lookup(ReadOnlySpan<byte> name)
+    {
+        if (name.Length == 0 || name.Length > 64) return null;
+        Span<char> chars = stackalloc char[name.Length];
+        for (int i = 0; i < name.Length; i++) chars[i] = (char)name[i];
+        return ByNameSpan.TryGetValue(chars, out var c) ? c : null;
+    }
+
+    public static CommandDef? Lookup(string name) => ByName.GetValueOrDefault(name);
+
+    /// <summary>A subcommand row of a container, by the word the client typed.</summary>
+    public static CommandDef? LookupSub(CommandDef container, ReadOnlySpan<byte> word)
+    {
+        foreach (var s in container.Subcommands)
+        {
+            string w = s.Word;
+            if (w.Length != word.Length) continue;
+            bool eq = true;
+            for (int i = 0; i < w.Length && eq; i++) eq = char.ToLowerInvariant((char)word[i]) == w[i];
+            if (eq) return s;
+        }
+        return null;
+    }
+}

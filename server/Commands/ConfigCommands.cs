@@ -1,0 +1,104 @@
+using RedisLite.Config;
+
+namespace RedisLite.Commands;
+
+/// <summary>CONFIG GET/SET/RESETSTAT/HELP over <see cref="ServerConfig.All"/>, with Redis 7.0's errors.</summary>
+public static class ConfigCommands
+{
+    /// <summary>CONFIG GET pattern [pattern ...]: every parameter matching any glob, each once.</summary>
+    public static void Get(CommandContext ctx)
+    {
+        var matched = new List<ConfigParam>();
+        var seen = new HashSet<ConfigParam>();
+        for (int i = 2; i < ctx.Args.Count; i++)
+        {
+            var pattern = ctx.Args[i];
+            foreach (var p in ctx.Server.Config.All.Values)
+            {
+                if (seen.Contains(p)) continue;
+                if (Glob.Match(pattern, System.Text.Encoding.UTF8.GetBytes(p.Name), ignoreCase: true) && seen.Add(p)) matched.Add(p);
+            }
+        }
+        ctx.Reply.MapHeader(matched.Count);
+        foreach (var p in matched)
+        {
+            ctx.Reply.Bulk(p.Name);
+            ctx.Reply.Bulk(p.Get());
+        }
+    }
+
+    /// <summary>
+    /// CONFIG SET name value [name value ...]: all-or-nothing, as in Redis 7: every name is checked
+    /// first, then values are applied, and on a failure the ones already applied are restored.
+    /// </summary>
+    public static void Set(CommandContext ctx)
+    {
+        var a = ctx.Args;
+        if ((a.Count - 2) % 2 != 0)
+        {
+            ctx.Error(Errors.WrongArgs("config|set"));
+            return;
+        }
+        var config = ctx.Server.Config;
+        var changes = new List<(ConfigParam Param, string Value, string Arg)>();
+        for (int i = 2; i < a.Count; i += 2)
+        {
+            string name = a.Str(i);
+            var p = config.Find(name);
+            if (p == null)
+            {
+                ctx.Error($"ERR Unknown option or number of arguments for CONFIG SET - '{name}'");
+                return;
+            }
+            if ((p.Flags & ConfigFlags.Immutable) != 0)
+            {
+                ctx.Error($"ERR CONFIG SET failed (possibly related to argument '{name}') - can't set immutable config");
+                return;
+            }
+            if ((p.Flags & ConfigFlags.Protected) != 0 && config.EnableProtectedConfigs.Value != "yes")
+            {
+                ctx.Error($"ERR CONFIG SET failed (possibly related to argument '{name}') - can't set protected config");
+                return;
+            }
+            if (changes.Any(c => c.Param == p))
+            {
+                ctx.Error($"ERR CONFIG SET failed (possibly related to argument '{name}') - duplicate parameter");
+                return;
+            }
+            changes.Add((p, a.Str(i + 1), name));
+        }
+        var applied = new List<(ConfigParam Param, string Old)>();
+        foreach (var (p, value, arg) in changes)
+        {
+            string old = p.Get();
+            string[] words = p.MultiArg ? [value] : [value];
+            if (p.TrySet(words) is { } err)
+            {
+                foreach (var (q, prev) in applied) q.TrySet([prev]);
+                ctx.Error($"ERR CONFIG SET failed (possibly related to argument '{arg}') - {err}");
+                return;
+            }
+            applied.Add((p, old));
+        }
+        foreach (var (p, _) in applied) p.Changed?.Invoke();
+        ctx.Reply.Ok();
+    }
+
+    public static void ResetStat(CommandContext ctx)
+    {
+        ctx.Server.Stats.Reset();
+        foreach (var c in CommandTable.All)
+        {
+            c.Stats.Reset();
+            foreach (var s in c.Subcommands) s.Stats.Reset();
+        }
+        ctx.Reply.Ok();
+    }
+
+    public static void Help(CommandContext ctx) => Commands.Help.Reply(ctx, "CONFIG",
+    [
+        "GET <pattern>", "    Return parameters matching the glob-like <pattern> and their values.",
+        "SET <directive> <value>", "    Set the configuration <directive> to <value>.",
+        "RESETSTAT", "    Reset statistics reported by the INFO command.",
+    ]);
+}

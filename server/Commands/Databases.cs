@@ -1,0 +1,71 @@
+namespace RedisLite.Commands;
+
+/// <summary>Database-level commands: SELECT DBSIZE FLUSHDB FLUSHALL SWAPDB.</summary>
+public static class Databases
+{
+    /// <summary>Parses a database index argument, replying Redis's errors when it is not one.</summary>
+    private static bool TryDb(CommandContext ctx, int arg, string notIntError, out int db)
+    {
+        db = 0;
+        if (!Store.StringValues.TryParseCanonicalInt(ctx.Args[arg], out long v) || v < int.MinValue || v > int.MaxValue)
+        {
+            ctx.Error(notIntError);
+            return false;
+        }
+        if (v < 0 || v >= ctx.Keyspace.DbCount)
+        {
+            ctx.Error(Errors.DbIndexOutOfRange);
+            return false;
+        }
+        db = (int)v;
+        return true;
+    }
+
+    public static void Select(CommandContext ctx)
+    {
+        if (!TryDb(ctx, 1, Errors.NotInteger, out int db)) return;
+        ctx.Client.Db = db;
+        ctx.Reply.Ok();
+    }
+
+    public static void DbSize(CommandContext ctx) => ctx.Reply.Integer((long)ctx.Keyspace.KeyCount(ctx.Db));
+
+    private static bool ParseFlushMode(CommandContext ctx)
+    {
+        if (ctx.Args.Count == 1) return true;
+        if (ctx.Args.Count == 2 && (ctx.Args.Is(1, "SYNC") || ctx.Args.Is(1, "ASYNC"))) return true;
+        ctx.SyntaxError();
+        return false;
+    }
+
+    public static void FlushDb(CommandContext ctx)
+    {
+        if (!ParseFlushMode(ctx)) return;
+        ctx.Dirty += (long)ctx.Keyspace.KeyCount(ctx.Db);
+        ctx.Keyspace.Flush(ctx.Db);
+        ctx.Reply.Ok();
+    }
+
+    /// <summary>FLUSHALL [SYNC|ASYNC]: ASYNC is accepted and done synchronously (region frees are cheap).</summary>
+    public static void FlushAll(CommandContext ctx)
+    {
+        if (!ParseFlushMode(ctx)) return;
+        for (int db = 0; db < ctx.Keyspace.DbCount; db++)
+        {
+            ctx.Dirty += (long)ctx.Keyspace.KeyCount(db);
+            ctx.Keyspace.Flush(db);
+        }
+        // Redis counts FLUSHALL as at least one change so a save point can trigger on it.
+        ctx.Dirty++;
+        ctx.Reply.Ok();
+    }
+
+    public static void SwapDb(CommandContext ctx)
+    {
+        if (!TryDb(ctx, 1, "ERR invalid first DB index", out int a)) return;
+        if (!TryDb(ctx, 2, "ERR invalid second DB index", out int b)) return;
+        ctx.Keyspace.Swap(a, b);
+        ctx.Dirty++;
+        ctx.Reply.Ok();
+    }
+}

@@ -1,0 +1,81 @@
+namespace RedisLite.Config;
+
+/// <summary>
+/// Every configuration parameter RedisLite supports, with Redis 7.0's names, defaults and
+/// mutability. CONFIG GET/SET and the config file work from <see cref="All"/>; the server reads
+/// the typed fields directly.
+/// </summary>
+public sealed class ServerConfig
+{
+    private const long Gb = 1024L * 1024 * 1024, Mb = 1024L * 1024;
+
+    // Network and clients
+    public readonly NumberConfig Port = new("port", 6379, 0, 65535);
+    public readonly ListConfig Bind = new("bind", "127.0.0.1");
+    public readonly BoolConfig ProtectedMode = new("protected-mode", true);
+    public readonly NumberConfig TcpBacklog = new("tcp-backlog", 511, 0, int.MaxValue, flags: ConfigFlags.Immutable);
+    public readonly NumberConfig TcpKeepalive = new("tcp-keepalive", 300, 0, int.MaxValue);
+    public readonly NumberConfig Timeout = new("timeout", 0, 0, int.MaxValue);
+    public readonly NumberConfig MaxClients = new("maxclients", 10000, 1, int.MaxValue);
+    public readonly StringConfig RequirePass = new("requirepass", "", ConfigFlags.Sensitive);
+    public readonly NumberConfig ProtoMaxBulkLen = new("proto-max-bulk-len", 512 * Mb, 1024 * 1024, long.MaxValue, memory: true);
+    public readonly NumberConfig ClientQueryBufferLimit = new("client-query-buffer-limit", Gb, 1024 * 1024, long.MaxValue, memory: true);
+
+    // General
+    public readonly NumberConfig Databases = new("databases", 16, 1, int.MaxValue, flags: ConfigFlags.Immutable);
+    public readonly NumberConfig Hz = new("hz", 10, 1, 500);
+    public readonly BoolConfig DynamicHz = new("dynamic-hz", true);
+    public readonly EnumConfig LogLevel = new("loglevel", "notice", ["debug", "verbose", "notice", "warning", "nothing"]);
+    public readonly StringConfig LogFile = new("logfile", "", ConfigFlags.Immutable);
+    public readonly StringConfig PidFile = new("pidfile", "", ConfigFlags.Immutable);
+    public readonly BoolConfig Daemonize = new("daemonize", false, ConfigFlags.Immutable);
+    public readonly EnumConfig EnableDebugCommand = new("enable-debug-command", "no", ["no", "yes", "local"], ConfigFlags.Immutable);
+    public readonly EnumConfig EnableProtectedConfigs = new("enable-protected-configs", "no", ["no", "yes", "local"], ConfigFlags.Immutable);
+    public readonly BoolConfig ActiveRehashing = new("activerehashing", true);
+    public readonly NumberConfig ActiveExpireEffort = new("active-expire-effort", 1, 1, 10);
+
+    // Memory
+    public readonly NumberConfig MaxMemory = new("maxmemory", 0, 0, long.MaxValue, memory: true);
+    public readonly EnumConfig MaxMemoryPolicy = new("maxmemory-policy", "noeviction",
+        ["volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"]);
+    public readonly NumberConfig MaxMemorySamples = new("maxmemory-samples", 5, 1, 64);
+    public readonly BoolConfig LazyfreeLazyEviction = new("lazyfree-lazy-eviction", false);
+    public readonly BoolConfig LazyfreeLazyExpire = new("lazyfree-lazy-expire", false);
+    public readonly BoolConfig LazyfreeLazyServerDel = new("lazyfree-lazy-server-del", false);
+    public readonly BoolConfig LazyfreeLazyUserDel = new("lazyfree-lazy-user-del", false);
+    public readonly BoolConfig LazyfreeLazyUserFlush = new("lazyfree-lazy-user-flush", false);
+
+    // Persistence
+    public readonly StringConfig Dir = new("dir", ".", ConfigFlags.Protected);
+    public readonly StringConfig DbFilename = new("dbfilename", "dump.rdb", ConfigFlags.Protected,
+        v => v.Contains('/') ? "dbfilename can't be a path, just a filename" : null);
+    public readonly SaveConfig Save = new("save", "3600 1 300 100 60 10000");
+    public readonly BoolConfig RdbCompression = new("rdbcompression", true);
+    public readonly BoolConfig RdbChecksum = new("rdbchecksum", true, ConfigFlags.Immutable);
+    public readonly BoolConfig StopWritesOnBgsaveError = new("stop-writes-on-bgsave-error", true);
+    public readonly NumberConfig RdbKeySaveDelay = new("rdb-key-save-delay", 0, int.MinValue, int.MaxValue);
+    public readonly BoolConfig RdbDelSyncFiles = new("rdb-del-sync-files", false);
+    public readonly BoolConfig AppendOnly = new("appendonly", false);
+    public readonly StringConfig AppendFilename = new("appendfilename", "appendonly.aof", ConfigFlags.Immutable);
+    public readonly StringConfig AppendDirname = new("appenddirname", "appendonlydir", ConfigFlags.Immutable);
+    public readonly EnumConfig AppendFsync = new("appendfsync", "everysec", ["always", "everysec", "no"]);
+
+    // Diagnostics
+    public readonly NumberConfig SlowlogLogSlowerThan = new("slowlog-log-slower-than", 10000, long.MinValue, long.MaxValue);
+    public readonly NumberConfig SlowlogMaxLen = new("slowlog-max-len", 128, 0, long.MaxValue);
+    public readonly NumberConfig LatencyMonitorThreshold = new("latency-monitor-threshold", 0, 0, long.MaxValue);
+    public readonly StringConfig NotifyKeyspaceEvents = new("notify-keyspace-events", "");
+
+    /// <summary>Every parameter by name (case-insensitive), in declaration order.</summary>
+    public IReadOnlyDictionary<string, ConfigParam> All { get; }
+
+    public ServerConfig()
+    {
+        var all = new Dictionary<string, ConfigParam>(StringComparer.OrdinalIgnoreCase);
+        foreach (var f in GetType().GetFields())
+            if (f.GetValue(this) is ConfigParam p) all[p.Name] = p;
+        All = all;
+    }
+
+    public ConfigParam? Find(string name) => All.TryGetValue(name, out var p) ? p : null;
+}

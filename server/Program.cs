@@ -1,0 +1,133 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using RedisLite.Config;
+using RedisLite.Network;
+using RedisLite.Server;
+
+namespace RedisLite;
+
+/// <summary>
+/// Entry point, started like redis-server: <c>redislite-server [redis.conf] [--name value ...]</c>.
+/// </summary>
+public static class Program
+{
+    public static int Main(string[] argv)
+    {
+        // Socket completions run inline on the epoll thread (no thread-pool hop). The runtimeconfig
+        // carries the same switch; setting it here too covers hosts that ignore runtimeconfig.
+        Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
+        if (argv.Length == 1 && argv[0] is "-v" or "--version")
+        {
+            Console.WriteLine($"RedisLite server v={ServerInfo.RedisVersion} sha=00000000:0 malloc=region bits=64");
+            return 0;
+        }
+        var config = new ServerConfig();
+        string? configFile;
+        try
+        {
+            ConfigFile.Apply(config, ConfigFile.FromCommandLine(argv, out configFile));
+        }
+        catch (ConfigFileException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return 1;
+        }
+        catch (IOException e)
+        {
+            Console.Error.WriteLine($"Fatal error, can't open config file '{argv[0]}': {e.Message}");
+            return 1;
+        }
+        return Run(config, configFile);
+    }
+
+    public static int Run(ServerConfig config, string? configFile)
+    {
+        if (!TryChangeDir(config.Dir.Value)) return 1;
+        using var server = new RedisServer(config, configFile);
+        Log.Notice($"RedisLite version={ServerInfo.RedisVersion}, bits=64, pid={Environment.ProcessId}, just started");
+        Log.Notice(configFile == null ? "Configuration loaded (embedded defaults and command line)" : $"Configuration loaded from {configFile}");
+
+        var app = BuildHost(server, config);
+        try
+        {
+            app.StartAsync().GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is IOException or SocketException)
+        {
+            Log.Warning($"Could not create server TCP listening socket {string.Join(' ', config.Bind.Values)}:{config.Port.Value}: {e.InnerException?.Message ?? e.Message}");
+            return 1;
+        }
+        server.ActualPort = (int)config.Port.Value;
+        using var cron = new ServerCron(server);
+        Log.Notice($"Server initialized; region reserved {server.Keyspace.Region.ReservedBytes >> 20} MB of address space");
+        Log.Notice($"Ready to accept connections tcp on port {config.Port.Value}");
+        using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(
+            System.Runtime.InteropServices.PosixSignal.SIGTERM, ctx =>
+            {
+                ctx.Cancel = true;
+                Log.Warning("Received SIGTERM scheduling shutdown...");
+                server.ShutdownRequested.Cancel();
+            });
+        using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(
+            System.Runtime.InteropServices.PosixSignal.SIGINT, ctx =>
+            {
+                ctx.Cancel = true;
+                Log.Warning("Received SIGINT scheduling shutdown...");
+                server.ShutdownRequested.Cancel();
+            });
+        server.ShutdownRequested.Token.WaitHandle.WaitOne();
+        Log.Warning("User requested shutdown...");
+        server.Shutdown?.Invoke();
+        app.StopAsync().Wait(TimeSpan.FromSeconds(2));
+        Log.Warning("RedisLite is now ready to exit, bye bye...");
+        return 0;
+    }
+
+    private static bool TryChangeDir(string dir)
+    {
+        try
+        {
+            Directory.SetCurrentDirectory(dir);
+            return true;
+        }
+        catch (Exception e)
+        {
+            Log.Warning($"Can't chdir to '{dir}': {e.Message}");
+            return false;
+        }
+    }
+
+    private static WebApplication BuildHost(RedisServer server, ServerConfig config)
+    {
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(server);
+        builder.WebHost.UseSockets(o =>
+        {
+            o.UnsafePreferInlineScheduling = true;
+            o.NoDelay = true;
+            o.Backlog = (int)config.TcpBacklog.Value;
+            // The read pipe may hold a whole query buffer; the handler enforces the limit itself
+            // (a smaller pipe limit would stall a frame larger than it forever).
+            o.MaxReadBufferSize = config.ClientQueryBufferLimit.Value + 1;
+            o.MaxWriteBufferSize = 64 * 1024;
+        });
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            foreach (var addr in config.Bind.Values)
+            {
+                string a = addr.TrimStart('-');
+                var ip = a == "*" ? IPAddress.Any : a == "::*" ? IPAddress.IPv6Any : IPAddress.Parse(a);
+                k.Listen(ip, (int)config.Port.Value, l => l.UseConnectionHandler<RespConnectionHandler>());
+            }
+        });
+        return builder.Build();
+    }
+}

@@ -1,0 +1,65 @@
+using Microsoft.AspNetCore.Connections;
+using RedisLite.Commands;
+using RedisLite.Network;
+
+namespace RedisLite.Server;
+
+/// <summary>
+/// Everything RedisLite keeps about one connection: identity (id, name, addresses), session state
+/// (selected db, authentication, protocol), the reusable parse and reply machinery, and flags.
+/// Later per-connection state (MULTI queue, subscriptions, blocked keys) belongs here too, so one
+/// object answers "what is this client doing".
+/// </summary>
+public sealed class Client
+{
+    /// <summary>CLIENT ID: unique, increasing, never reused.</summary>
+    public long Id { get; }
+    public string? Name { get; set; }
+    public int Db { get; set; }
+    public bool Authenticated { get; set; }
+    public string User => "default";
+    public string RemoteAddress { get; }
+    public string LocalAddress { get; }
+    public long CreatedMs { get; } = Environment.TickCount64;
+    /// <summary>Monotonic ms of the last command (idle time, timeout).</summary>
+    public long LastInteractionMs { get; set; } = Environment.TickCount64;
+    public string LastCommand { get; set; } = "NULL";
+    public bool IsMonitor { get; set; }
+    /// <summary>MONITOR lines waiting for this client's connection to send them.</summary>
+    public System.Threading.Channels.ChannelReader<byte[]>? MonitorQueue { get; set; }
+    /// <summary>Serialises flushes of a monitor's output (see RespConnectionHandler).</summary>
+    public SemaphoreSlim OutputGate { get; } = new(1, 1);
+    /// <summary>Set by QUIT or a protocol error: close once pending replies are flushed.</summary>
+    public bool CloseAfterReply { get; set; }
+    /// <summary>Set by CLIENT KILL, timeout or shutdown.</summary>
+    public bool Killed { get; private set; }
+
+    public RespArgs Args { get; } = new();
+    public RespParser Parser { get; } = new();
+    public RespWriter Writer { get; }
+    public CommandContext Context { get; }
+    /// <summary>Bytes waiting in the read buffer (INFO client_recent_max_input_buffer, CLIENT LIST qbuf).</summary>
+    public long QueryBufferBytes { get; set; }
+
+    private readonly ConnectionContext? _connection;
+
+    public Client(long id, RedisServer server, ConnectionContext? connection, RespWriter writer)
+    {
+        Id = id;
+        _connection = connection;
+        Writer = writer;
+        RemoteAddress = connection?.RemoteEndPoint?.ToString() ?? "";
+        LocalAddress = connection?.LocalEndPoint?.ToString() ?? "";
+        Context = new CommandContext(server, this);
+    }
+
+    /// <summary>Closes the connection from any thread.</summary>
+    public void Kill()
+    {
+        Killed = true;
+        _connection?.Abort(new ConnectionAbortedException("killed"));
+    }
+
+    /// <summary>The flags letters CLIENT LIST shows.</summary>
+    public string FlagLetters => IsMonitor ? "O" : CloseAfterReply ? "c" : "N";
+}

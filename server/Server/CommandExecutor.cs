@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using System.Text;
+using RedisLite.Commands;
+using RedisLite.Store;
+
+namespace RedisLite.Server;
+
+/// <summary>
+/// Runs one parsed command for a client, in Redis's processCommand order: look it up (unknown
+/// command / subcommand), check arity, authentication, loading and memory, then call the handler
+/// and account for it (stats, dirty count, monitors). Called under the store lock.
+/// </summary>
+public sealed class CommandExecutor(RedisServer server)
+{
+    private static readonly long TicksPerMicro = Stopwatch.Frequency / 1_000_000;
+
+    public void Execute(Client client)
+    {
+        var args = client.Args;
+        var ctx = client.Context;
+        var cmd = CommandTable.Lookup(args[0]);
+        if (cmd == null)
+        {
+            Reject(client, null, UnknownCommand(args));
+            return;
+        }
+        if (cmd.Subcommands.Count > 0 && args.Count >= 2)
+        {
+            var sub = CommandTable.LookupSub(cmd, args[1]);
+            if (sub == null)
+            {
+                Reject(client, cmd, Errors.UnknownSubcommand(args.Str(1), cmd.Name));
+                return;
+            }
+            cmd = sub;
+        }
+        if (!cmd.ArityAccepts(args.Count))
+        {
+            Reject(client, cmd, Errors.WrongArgs(cmd.Name));
+            return;
+        }
+        if (!client.Authenticated && (cmd.Flags & CommandFlags.NoAuth) == 0)
+        {
+            Reject(client, cmd, Errors.NoAuth);
+            return;
+        }
+        if (server.Loading && (cmd.Flags & CommandFlags.Loading) == 0)
+        {
+            Reject(client, cmd, Errors.Loading);
+            return;
+        }
+        if ((cmd.Flags & CommandFlags.DenyOom) != 0 && server.Config.MaxMemory.Value > 0 &&
+            server.UsedMemory > (ulong)server.Config.MaxMemory.Value)
+        {
+            Reject(client, cmd, Errors.Oom);
+            return;
+        }
+        Call(client, ctx, cmd);
+    }
+
+    /// <summary>Invokes a checked command and does its accounting.</summary>
+    public void Call(Client client, CommandContext ctx, CommandDef cmd)
+    {
+        if (server.Monitors.Active && (cmd.Flags & (CommandFlags.SkipMonitor | CommandFlags.Admin)) == 0)
+            server.Monitors.Feed(client, client.Args);
+        server.Keyspace.NowMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        ctx.Begin(cmd);
+        long start = Stopwatch.GetTimestamp();
+        try
+        {
+            cmd.Handler!(ctx);
+        }
+        catch (RegionFullException)
+        {
+            ctx.Error(Errors.Oom);
+        }
+        cmd.Stats.Microseconds += (Stopwatch.GetTimestamp() - start) / TicksPerMicro;
+        cmd.Stats.Calls++;
+        if (ctx.Failed)
+        {
+            cmd.Stats.FailedCalls++;
+            server.Stats.TotalErrorReplies++;
+        }
+        server.Dirty += ctx.Dirty;
+        server.Stats.CommandsProcessed++;
+        client.LastCommand = cmd.Name;
+        client.LastInteractionMs = Environment.TickCount64;
+    }
+
+    private void Reject(Client client, CommandDef? cmd, string error)
+    {
+        if (cmd != null) cmd.Stats.RejectedCalls++;
+        server.Stats.TotalErrorReplies++;
+        server.Stats.CommandsProcessed++;
+        client.Writer.Error(error);
+        client.LastInteractionMs = Environment.TickCount64;
+    }
+
+    /// <summary>Redis's "unknown command" text: the name and up to 128 characters of quoted arguments.</summary>
+    public static string UnknownCommand(Network.RespArgs args)
+    {
+        var sb = new StringBuilder();
+        for (int i = 1; i < args.Count && sb.Length < 128; i++)
+        {
+            string a = args.Str(i);
+            int room = 128 - sb.Length;
+            sb.Append('\'').Append(a.Length > room ? a[..room] : a).Append("' ");
+        }
+        return $"ERR unknown command '{Errors.Truncate(args.Str(0), 128)}', with args beginning with: {sb}";
+    }
+}

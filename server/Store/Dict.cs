@@ -1,0 +1,342 @@
+using System.Runtime.CompilerServices;
+using RedisLite.Persistence;
+
+namespace RedisLite.Store;
+
+/// <summary>
+/// A hash index in the region (Redis's dict.c design): two power-of-two bucket tables, growing
+/// by incremental rehash (one bucket moved per operation plus a time-boxed cron step) so no
+/// single command pays for a full resize. Entries are <see cref="RlKey"/> records chained
+/// intrusively through the field at <see cref="RlDict.LinkOffset"/>, so the same record can sit
+/// in a database's key index and its expires index without any extra node.
+///
+/// While a snapshot child is alive, <see cref="ResizeAllowed"/> is false and tables only grow
+/// past a 5:1 load (Redis's dict_force_resize_ratio): rehashing writes every bucket page, and
+/// every first write to a page then costs a COW copy.
+/// </summary>
+public sealed unsafe class Dict
+{
+    public const ulong InitialSize = 4;
+    private const ulong ForceResizeRatio = 5;
+    private const int MinFillPercent = 10;
+
+    /// <summary>False while a fork child shares the region (see class summary).</summary>
+    public static bool ResizeAllowed = true;
+
+    private readonly byte* _base;
+    private readonly RlDict* _d;
+    private readonly RegionAllocator _alloc;
+
+    public Dict(Region region, RegionAllocator alloc, ulong dictOffset, uint linkOffset, bool format)
+    {
+        _base = region.Base;
+        _alloc = alloc;
+        _d = (RlDict*)(_base + dictOffset);
+        if (format)
+        {
+            *_d = default;
+            _d->RehashIdx = -1;
+            _d->LinkOffset = linkOffset;
+        }
+    }
+
+    public ulong Count => _d->T0.Used + _d->T1.Used;
+    public bool IsRehashing => _d->RehashIdx != -1;
+    /// <summary>Buckets in the table(s), for INFO and tests.</summary>
+    public ulong BucketCount => _d->T0.Size + _d->T1.Size;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ref ulong Link(ulong entry) => ref *(ulong*)(_base + entry + _d->LinkOffset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ulong HashOf(ulong entry) => ((RlKey*)(_base + entry))->Hash;
+
+    private ulong* Buckets(int t) => (ulong*)(_base + (t == 0 ? _d->T0.Buckets : _d->T1.Buckets));
+    private ref RlDictTable Table(int t) => ref (t == 0 ? ref _d->T0 : ref _d->T1);
+
+    /// <summary>The record whose key bytes equal <paramref name="key"/>, or 0.</summary>
+    public ulong Find(ReadOnlySpan<byte> key, ulong hash)
+    {
+        if (Count == 0) return 0;
+        if (IsRehashing) RehashStep(1);
+        for (int t = 0; t < 2; t++)
+        {
+            ref var table = ref Table(t);
+            if (table.Size == 0) break;
+            ulong e = Buckets(t)[hash & (table.Size - 1)];
+            while (e != 0)
+            {
+                var rec = (RlKey*)(_base + e);
+                if (rec->Hash == hash && rec->KeyLen == key.Length &&
+                    new ReadOnlySpan<byte>(_base + e + (ulong)sizeof(RlKey), key.Length).SequenceEqual(key))
+                    return e;
+                e = Link(e);
+            }
+            if (!IsRehashing) break;
+        }
+        return 0;
+    }
+
+    /// <summary>Links a record (not already present) into the index.</summary>
+    public void Add(ulong entry)
+    {
+        if (IsRehashing) RehashStep(1);
+        ExpandIfNeeded();
+        int t = IsRehashing ? 1 : 0;
+        ref var table = ref Table(t);
+        ulong* b = Buckets(t) + (HashOf(entry) & (table.Size - 1));
+        Link(entry) = *b;
+        *b = entry;
+        table.Used++;
+    }
+
+    /// <summary>Unlinks this exact record; false if it is not in the index.</summary>
+    public bool Remove(ulong entry)
+    {
+        if (Count == 0) return false;
+        if (IsRehashing) RehashStep(1);
+        ulong hash = HashOf(entry);
+        for (int t = 0; t < 2; t++)
+        {
+            ref var table = ref Table(t);
+            if (table.Size == 0) break;
+            ulong* slot = Buckets(t) + (hash & (table.Size - 1));
+            while (*slot != 0)
+            {
+                if (*slot == entry)
+                {
+                    *slot = Link(entry);
+                    Link(entry) = 0;
+                    table.Used--;
+                    return true;
+                }
+                slot = (ulong*)(_base + *slot + _d->LinkOffset);
+            }
+            if (!IsRehashing) break;
+        }
+        return false;
+    }
+
+    /// <summary>Puts <paramref name="replacement"/> in <paramref name="entry"/>'s place in its chain (same hash).</summary>
+    public void Replace(ulong entry, ulong replacement)
+    {
+        ulong hash = HashOf(entry);
+        for (int t = 0; t < 2; t++)
+        {
+            ref var table = ref Table(t);
+            if (table.Size == 0) break;
+            ulong* slot = Buckets(t) + (hash & (table.Size - 1));
+            while (*slot != 0)
+            {
+                if (*slot == entry)
+                {
+                    Link(replacement) = Link(entry);
+                    *slot = replacement;
+                    return;
+                }
+                slot = (ulong*)(_base + *slot + _d->LinkOffset);
+            }
+        }
+        throw new InvalidOperationException("Replace: entry not in dict");
+    }
+
+    private void ExpandIfNeeded()
+    {
+        if (IsRehashing) return;
+        if (_d->T0.Size == 0) { Resize(InitialSize); return; }
+        if (_d->T0.Used >= _d->T0.Size && (ResizeAllowed || _d->T0.Used / _d->T0.Size > ForceResizeRatio))
+            Resize(_d->T0.Used + 1);
+    }
+
+    /// <summary>Shrinks a sparse table (under 10% full), as Redis's cron does. False if nothing to do.</summary>
+    public bool ShrinkIfNeeded()
+    {
+        if (!ResizeAllowed || IsRehashing) return false;
+        ulong size = _d->T0.Size, used = _d->T0.Used;
+        if (size > InitialSize && used * 100 / size < MinFillPercent)
+            return Resize(Math.Max(used, InitialSize));
+        return false;
+    }
+
+    private bool Resize(ulong minSize)
+    {
+        ulong size = InitialSize;
+        while (size < minSize) size <<= 1;
+        if (size == _d->T0.Size) return false;
+        ulong buckets = _alloc.AllocZeroed(size * sizeof(ulong));
+        if (_d->T0.Size == 0)
+        {
+            _d->T0 = new RlDictTable { Buckets = buckets, Size = size, Used = 0 };
+            return true;
+        }
+        _d->T1 = new RlDictTable { Buckets = buckets, Size = size, Used = 0 };
+        _d->RehashIdx = 0;
+        return true;
+    }
+
+    /// <summary>Moves up to <paramref name="n"/> buckets from the old table to the new. False when done.</summary>
+    public bool RehashStep(int n)
+    {
+        if (!IsRehashing) return false;
+        ulong emptyVisits = (ulong)n * 10;
+        ulong* from = Buckets(0), to = Buckets(1);
+        ulong toMask = _d->T1.Size - 1;
+        while (n-- > 0 && _d->T0.Used != 0)
+        {
+            while (from[_d->RehashIdx] == 0)
+            {
+                _d->RehashIdx++;
+                if (--emptyVisits == 0) return true;
+            }
+            ulong e = from[_d->RehashIdx];
+            while (e != 0)
+            {
+                ulong next = Link(e);
+                ulong* b = to + (HashOf(e) & toMask);
+                Link(e) = *b;
+                *b = e;
+                _d->T0.Used--;
+                _d->T1.Used++;
+                e = next;
+            }
+            from[_d->RehashIdx] = 0;
+            _d->RehashIdx++;
+        }
+        if (_d->T0.Used == 0)
+        {
+            _alloc.Free(_d->T0.Buckets);
+            _d->T0 = _d->T1;
+            _d->T1 = default;
+            _d->RehashIdx = -1;
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>Rehashes in steps of 100 buckets until <paramref name="deadline"/> (Stopwatch ticks).</summary>
+    public void RehashUntil(long deadlineTicks)
+    {
+        while (RehashStep(100))
+            if (System.Diagnostics.Stopwatch.GetTimestamp() >= deadlineTicks) return;
+    }
+
+    /// <summary>
+    /// One SCAN step (Redis's dictScan): visits every entry of the bucket(s) at
+    /// <paramref name="cursor"/> and returns the next cursor, 0 when done. The cursor advances
+    /// by incrementing its reversed bits, so every entry present for the whole scan is returned
+    /// at least once even if the table grows or shrinks between calls.
+    /// </summary>
+    public ulong Scan<TVisitor>(ulong cursor, ref TVisitor visitor) where TVisitor : struct, IDictVisitor
+    {
+        if (Count == 0) return 0;
+        if (!IsRehashing)
+        {
+            ulong m0 = _d->T0.Size - 1;
+            VisitChain(Buckets(0)[cursor & m0], ref visitor);
+            cursor |= ~m0;
+            cursor = ReverseBits(cursor);
+            cursor++;
+            cursor = ReverseBits(cursor);
+            return cursor;
+        }
+        int small = 0, large = 1;
+        if (_d->T0.Size > _d->T1.Size) { small = 1; large = 0; }
+        ulong ms = Table(small).Size - 1, ml = Table(large).Size - 1;
+        VisitChain(Buckets(small)[cursor & ms], ref visitor);
+        do
+        {
+            VisitChain(Buckets(large)[cursor & ml], ref visitor);
+            cursor |= ~ml;
+            cursor = ReverseBits(cursor);
+            cursor++;
+            cursor = ReverseBits(cursor);
+        } while ((cursor & (ms ^ ml)) != 0);
+        return cursor;
+    }
+
+    private void VisitChain<TVisitor>(ulong e, ref TVisitor visitor) where TVisitor : struct, IDictVisitor
+    {
+        while (e != 0)
+        {
+            ulong next = Link(e); // the visitor may unlink e
+            visitor.Visit(e);
+            e = next;
+        }
+    }
+
+    private static ulong ReverseBits(ulong v)
+    {
+        ulong r = 0;
+        for (int i = 0; i < 64; i++) { r = (r << 1) | (v & 1); v >>= 1; }
+        return r;
+    }
+
+    /// <summary>A uniformly chosen non-empty bucket, then a uniform entry of its chain (dictGetRandomKey).</summary>
+    public ulong RandomEntry(Random rng)
+    {
+        if (Count == 0) return 0;
+        if (IsRehashing) RehashStep(1);
+        ulong e;
+        if (IsRehashing)
+        {
+            ulong s0 = _d->T0.Size, total = s0 + _d->T1.Size;
+            do
+            {
+                ulong i = (ulong)_d->RehashIdx + (ulong)rng.NextInt64((long)(total - (ulong)_d->RehashIdx));
+                e = i >= s0 ? Buckets(1)[i - s0] : Buckets(0)[i];
+            } while (e == 0);
+        }
+        else
+        {
+            ulong mask = _d->T0.Size - 1;
+            do { e = Buckets(0)[(ulong)rng.NextInt64() & mask]; } while (e == 0);
+        }
+        int len = 0;
+        for (ulong c = e; c != 0; c = Link(c)) len++;
+        for (int k = rng.Next(len); k > 0; k--) e = Link(e);
+        return e;
+    }
+
+    /// <summary>Unlinks every entry, calling <paramref name="onEntry"/> for each, and frees the tables.</summary>
+    public void Clear(Action<ulong>? onEntry)
+    {
+        for (int t = 0; t < 2; t++)
+        {
+            ref var table = ref Table(t);
+            if (table.Size == 0) continue;
+            ulong* b = Buckets(t);
+            for (ulong i = 0; i < table.Size; i++)
+            {
+                ulong e = b[i];
+                while (e != 0) { ulong next = Link(e); onEntry?.Invoke(e); e = next; }
+            }
+            _alloc.Free(table.Buckets);
+        }
+        uint link = _d->LinkOffset;
+        *_d = default;
+        _d->RehashIdx = -1;
+        _d->LinkOffset = link;
+    }
+
+    /// <summary>Every entry (for audits and tests; not for the command path).</summary>
+    public List<ulong> Entries()
+    {
+        var list = new List<ulong>((int)Count);
+        for (int t = 0; t < 2; t++)
+        {
+            ref var table = ref Table(t);
+            for (ulong i = 0; i < table.Size; i++)
+                for (ulong e = Buckets(t)[i]; e != 0; e = Link(e)) list.Add(e);
+        }
+        return list;
+    }
+
+    /// <summary>Swaps the whole contents of two dicts of the same kind (SWAPDB).</summary>
+    public static void SwapContents(Dict a, Dict b) => (*a._d, *b._d) = (*b._d, *a._d);
+}
+
+/// <summary>Callback for <see cref="Dict.Scan{TVisitor}"/>; a struct so the call inlines.</summary>
+public interface IDictVisitor
+{
+    void Visit(ulong entry);
+}

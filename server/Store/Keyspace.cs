@@ -1,0 +1,215 @@
+using System.Runtime.CompilerServices;
+using RedisLite.Persistence;
+
+namespace RedisLite.Store;
+
+/// <summary>
+/// The keyspace: a formatted region holding <c>databases</c> logical databases, each a key index
+/// and an expires index over the same <see cref="RlKey"/> records. Everything here runs under the
+/// store lock (ARCHITECTURE.md section 2). Records are addressed by region offset; a record's
+/// offset never changes while the key lives, so callers may hold it across calls within a command.
+/// Value storage per type lives elsewhere (<see cref="StringValues"/> for strings); this class
+/// owns record life: create, find (with lazy expiry), delete, TTL.
+/// </summary>
+public sealed unsafe class Keyspace : IDisposable
+{
+    public Region Region { get; }
+    public RegionAllocator Alloc { get; }
+    public int DbCount { get; }
+    private readonly Dict[] _keys;
+    private readonly Dict[] _expires;
+    private readonly byte* _base;
+    private readonly ulong _seed;
+
+    /// <summary>Frees a record's value block(s) by type; collection types register theirs here.</summary>
+    private readonly Action<Keyspace, ulong>?[] _valueFreers = new Action<Keyspace, ulong>?[8];
+
+    /// <summary>Raised when a key is removed because its TTL passed (lazily or actively).</summary>
+    public event Action<int, ulong>? KeyExpired;
+
+    /// <summary>True while a fork child shares the region: avoid writes that are not needed (LRU, rehash).</summary>
+    public bool ChildActive;
+
+    /// <summary>Current time in unix ms as commands see it (cached per command, as Redis does).</summary>
+    public long NowMs;
+
+    public Keyspace(ulong reservedBytes, int databases)
+    {
+        Region = new Region(reservedBytes);
+        _base = Region.Base;
+        _seed = (ulong)Random.Shared.NextInt64() | 1;
+        Alloc = new RegionAllocator(Region, _seed);
+        DbCount = databases;
+        ulong dbs = Alloc.AllocZeroed((ulong)(sizeof(RlDb) * databases));
+        Region.Header.Dbs = dbs;
+        Region.Header.DbCount = (uint)databases;
+        _keys = new Dict[databases];
+        _expires = new Dict[databases];
+        for (int i = 0; i < databases; i++)
+        {
+            ulong db = dbs + (ulong)(i * sizeof(RlDb));
+            _keys[i] = new Dict(Region, Alloc, db + (ulong)RlDbOffsets.Keys, (uint)RlKeyOffsets.Next, format: true);
+            _expires[i] = new Dict(Region, Alloc, db + (ulong)RlDbOffsets.Expires, (uint)RlKeyOffsets.ENext, format: true);
+        }
+        _valueFreers[RegionLayout.TypeString] = (ks, rec) => StringValues.Free(ks, rec);
+        NowMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+    }
+
+    public void RegisterValueFreer(byte type, Action<Keyspace, ulong> freer) => _valueFreers[type] = freer;
+
+    public Dict Keys(int db) => _keys[db];
+    public Dict Expires(int db) => _expires[db];
+    public ulong KeyCount(int db) => _keys[db].Count;
+    public ulong ExpiresCount(int db) => _expires[db].Count;
+    public ref RlDb DbHeader(int db) => ref *(RlDb*)(_base + Region.Header.Dbs + (ulong)(db * sizeof(RlDb)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ref RlKey Rec(ulong rec) => ref *(RlKey*)(_base + rec);
+
+    public ReadOnlySpan<byte> KeyOf(ulong rec) => new(_base + rec + (ulong)sizeof(RlKey), (int)((RlKey*)(_base + rec))->KeyLen);
+
+    public ulong Hash(ReadOnlySpan<byte> key) => KeyHash.Hash(key, _seed);
+
+    /// <summary>The live record for <paramref name="key"/>, deleting it first if its TTL has passed.</summary>
+    public ulong Find(int db, ReadOnlySpan<byte> key)
+    {
+        ulong rec = _keys[db].Find(key, Hash(key));
+        if (rec != 0 && IsExpired(rec))
+        {
+            ExpireNow(db, rec);
+            return 0;
+        }
+        return rec;
+    }
+
+    /// <summary>The record for <paramref name="key"/> even if logically expired (no side effects beyond rehash).</summary>
+    public ulong FindRaw(int db, ReadOnlySpan<byte> key) => _keys[db].Find(key, Hash(key));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool IsExpired(ulong rec)
+    {
+        long at = ((RlKey*)(_base + rec))->ExpireMs;
+        return at >= 0 && at <= NowMs;
+    }
+
+    public void ExpireNow(int db, ulong rec)
+    {
+        KeyExpired?.Invoke(db, rec);
+        Delete(db, rec);
+    }
+
+    /// <summary>Creates a record for a key that is not present; type and encoding set, value 0, no TTL.</summary>
+    public ulong Create(int db, ReadOnlySpan<byte> key, byte type, byte encoding)
+    {
+        ulong rec = Alloc.Alloc((ulong)(sizeof(RlKey) + key.Length));
+        var r = (RlKey*)(_base + rec);
+        *r = default;
+        r->ExpireMs = -1;
+        r->Hash = Hash(key);
+        r->KeyLen = (uint)key.Length;
+        r->Type = type;
+        r->Encoding = encoding;
+        r->Lru = LruClock.Now;
+        key.CopyTo(new Span<byte>(_base + rec + (ulong)sizeof(RlKey), key.Length));
+        _keys[db].Add(rec);
+        return rec;
+    }
+
+    /// <summary>Unlinks the record from both indexes and frees it and its value.</summary>
+    public void Delete(int db, ulong rec)
+    {
+        _keys[db].Remove(rec);
+        if (((RlKey*)(_base + rec))->ExpireMs >= 0) _expires[db].Remove(rec);
+        FreeValue(rec);
+        Alloc.Free(rec);
+    }
+
+    /// <summary>Frees the value block(s) of a record, leaving the record itself.</summary>
+    public void FreeValue(ulong rec)
+    {
+        var r = (RlKey*)(_base + rec);
+        _valueFreers[r->Type]?.Invoke(this, rec);
+        r->Value = 0;
+    }
+
+    /// <summary>Sets or clears (-1) the absolute expiry of a record, keeping the expires index in step.</summary>
+    public void SetExpire(int db, ulong rec, long atMs)
+    {
+        var r = (RlKey*)(_base + rec);
+        bool had = r->ExpireMs >= 0;
+        r->ExpireMs = atMs;
+        if (atMs >= 0 && !had) _expires[db].Add(rec);
+        else if (atMs < 0 && had) _expires[db].Remove(rec);
+    }
+
+    /// <summary>Moves a record to another database (MOVE, RENAME across nothing: same db is a no-op).</summary>
+    public void Relink(int fromDb, int toDb, ulong rec)
+    {
+        bool volatileKey = ((RlKey*)(_base + rec))->ExpireMs >= 0;
+        _keys[fromDb].Remove(rec);
+        if (volatileKey) _expires[fromDb].Remove(rec);
+        _keys[toDb].Add(rec);
+        if (volatileKey) _expires[toDb].Add(rec);
+    }
+
+    /// <summary>
+    /// Gives a record a new key (RENAME): the record is rebuilt with the new key bytes, keeping
+    /// value, type, encoding and TTL. Returns the new record offset.
+    /// </summary>
+    public ulong Rekey(int db, ulong rec, ReadOnlySpan<byte> newKey, int toDb)
+    {
+        var old = (RlKey*)(_base + rec);
+        ulong fresh = Create(toDb, newKey, old->Type, old->Encoding);
+        var n = (RlKey*)(_base + fresh);
+        n->Value = old->Value;
+        n->Lru = old->Lru;
+        n->Flags = old->Flags;
+        long exp = old->ExpireMs;
+        _keys[db].Remove(rec);
+        if (exp >= 0) _expires[db].Remove(rec);
+        Alloc.Free(rec);
+        if (exp >= 0) SetExpire(toDb, fresh, exp);
+        return fresh;
+    }
+
+    /// <summary>Deletes every key of one database.</summary>
+    public void Flush(int db)
+    {
+        _expires[db].Clear(null);
+        _keys[db].Clear(rec => { FreeValue(rec); Alloc.Free(rec); });
+    }
+
+    /// <summary>Exchanges the contents of two databases (SWAPDB).</summary>
+    public void Swap(int a, int b)
+    {
+        if (a == b) return;
+        Dict.SwapContents(_keys[a], _keys[b]);
+        Dict.SwapContents(_expires[a], _expires[b]);
+        ref var da = ref DbHeader(a);
+        ref var dbh = ref DbHeader(b);
+        (da.AvgTtlMs, dbh.AvgTtlMs) = (dbh.AvgTtlMs, da.AvgTtlMs);
+        (da.ExpiresCursor, dbh.ExpiresCursor) = (dbh.ExpiresCursor, da.ExpiresCursor);
+    }
+
+    public void Dispose() => Region.Dispose();
+}
+
+/// <summary>Field offsets of the layout structs used when building dicts (checked by the layout test through the structs themselves).</summary>
+internal static unsafe class RlKeyOffsets
+{
+    public static readonly int Next = (int)System.Runtime.InteropServices.Marshal.OffsetOf<RlKey>(nameof(RlKey.Next));
+    public static readonly int ENext = (int)System.Runtime.InteropServices.Marshal.OffsetOf<RlKey>(nameof(RlKey.ENext));
+}
+
+internal static unsafe class RlDbOffsets
+{
+    public static readonly int Keys = (int)System.Runtime.InteropServices.Marshal.OffsetOf<RlDb>(nameof(RlDb.Keys));
+    public static readonly int Expires = (int)System.Runtime.InteropServices.Marshal.OffsetOf<RlDb>(nameof(RlDb.Expires));
+}
+
+/// <summary>Redis's LRU clock: seconds, wrapped to 24 bits.</summary>
+public static class LruClock
+{
+    public const uint Max = (1u << 24) - 1;
+    public static uint Now => (uint)DateTimeOffset.UtcNow.ToUnixTimeSeconds() & Max;
+}

@@ -1,0 +1,294 @@
+using RedisLite.Persistence;
+
+namespace RedisLite.Store;
+
+/// <summary>Thrown when the region's reservation (maxmemory) cannot satisfy an allocation.</summary>
+public sealed class RegionFullException() : Exception("region reservation exhausted");
+
+/// <summary>
+/// Allocator inside the region. Small blocks (up to <see cref="RegionLayout.MaxClassSize"/>) come
+/// from 28 size classes, each carved lazily from 64 KiB slabs so that neighbouring small values
+/// share pages: a write then dirties (and, during a snapshot, copies) as few pages as possible.
+/// Larger blocks get whole page runs of their own. All allocator state (free lists, cursors,
+/// the page map, the byte count) lives in the region header, so the region alone describes it.
+///
+/// Single-writer: callers hold the store lock. Freed slab chunks go on per-class free lists;
+/// freed page runs go on lists by page count and are reused exact-fit first, else split from a
+/// larger run. Runs are not coalesced and empty slabs are not returned (a known limit).
+/// </summary>
+public sealed unsafe class RegionAllocator
+{
+    private static readonly uint[] ClassSizes = BuildClassSizes();
+    // Class index for each size rounded up to 16 bytes: ClassBySize16[(size + 15) / 16].
+    private static readonly byte[] ClassBySize16 = BuildClassLookup();
+
+    private readonly Region _region;
+    private readonly RlRegionHeader* _h;
+    private readonly uint* _pageMap;
+
+    /// <summary>Formats a fresh region: header, page map, and nothing allocated.</summary>
+    public RegionAllocator(Region region, ulong hashSeed)
+    {
+        _region = region;
+        _h = (RlRegionHeader*)region.Base;
+        _h->Magic = RegionLayout.Magic;
+        _h->Version = RegionLayout.Version;
+        _h->PageSize = RegionLayout.PageSize;
+        _h->ReservedBytes = region.ReservedBytes;
+        _h->HashSeed = hashSeed;
+        for (int i = 0; i < RegionLayout.NumClasses; i++) _h->ClassSize[i] = ClassSizes[i];
+
+        ulong pageMapOffset = RoundUpPage((ulong)sizeof(RlRegionHeader));
+        ulong pageCount = region.ReservedBytes / RegionLayout.PageSize;
+        ulong dataStart = RoundUpPage(pageMapOffset + pageCount * sizeof(uint));
+        if (dataStart + RegionLayout.SlabSize > region.ReservedBytes)
+            throw new ArgumentException("region too small for its own page map");
+        _h->PageMap = pageMapOffset;
+        _h->Top = dataStart;
+        _pageMap = (uint*)(region.Base + pageMapOffset);
+        for (ulong p = 0; p < dataStart / RegionLayout.PageSize; p++) _pageMap[p] = RegionLayout.PageMeta;
+        _h->UsedBytes = 0;
+    }
+
+    public static IReadOnlyList<uint> SizeClasses => ClassSizes;
+
+    /// <summary>Bytes handed out, each block counted at its class size or whole pages.</summary>
+    public ulong UsedBytes => _h->UsedBytes;
+
+    /// <summary>First byte never handed out: the region's high-water mark.</summary>
+    public ulong Top => _h->Top;
+
+    /// <summary>Offset of a new block of at least <paramref name="size"/> bytes; contents undefined.</summary>
+    public ulong Alloc(ulong size)
+    {
+        if (size <= RegionLayout.MaxClassSize)
+        {
+            int c = ClassBySize16[(int)((size + 15) >> 4)];
+            ulong chunk = _h->ClassFree[c];
+            ulong csize = ClassSizes[c];
+            if (chunk != 0)
+            {
+                _h->ClassFree[c] = *(ulong*)(_region.Base + chunk);
+            }
+            else
+            {
+                chunk = _h->ClassCursor[c];
+                if (chunk == 0 || chunk + csize > _h->ClassEnd[c])
+                {
+                    chunk = NewSlab(c);
+                }
+                _h->ClassCursor[c] = chunk + csize;
+            }
+            _h->UsedBytes += csize;
+            return chunk;
+        }
+        ulong pages = (size + RegionLayout.PageSize - 1) / RegionLayout.PageSize;
+        ulong run = AllocRun(pages);
+        _pageMap[run / RegionLayout.PageSize] = RegionLayout.PageRun | (uint)pages;
+        _h->UsedBytes += pages * RegionLayout.PageSize;
+        return run;
+    }
+
+    /// <summary>Like <see cref="Alloc"/> but the block reads as zeros.</summary>
+    public ulong AllocZeroed(ulong size)
+    {
+        ulong off = Alloc(size);
+        new Span<byte>(_region.Base + off, checked((int)Math.Min(size, int.MaxValue))).Clear();
+        if (size > int.MaxValue)
+            new Span<byte>(_region.Base + off + int.MaxValue, (int)(size - int.MaxValue)).Clear();
+        return off;
+    }
+
+    /// <summary>Usable size of an allocated block, from the page map.</summary>
+    public ulong SizeOf(ulong off)
+    {
+        uint e = _pageMap[off / RegionLayout.PageSize];
+        return (e & RegionLayout.PageKindMask) switch
+        {
+            RegionLayout.PageSlab => ClassSizes[e & RegionLayout.PageDataMask],
+            RegionLayout.PageRun => (e & RegionLayout.PageDataMask) * (ulong)RegionLayout.PageSize,
+            _ => throw new InvalidOperationException($"offset {off} is not an allocated block"),
+        };
+    }
+
+    /// <summary>Returns a block to the allocator.</summary>
+    public void Free(ulong off)
+    {
+        uint e = _pageMap[off / RegionLayout.PageSize];
+        switch (e & RegionLayout.PageKindMask)
+        {
+            case RegionLayout.PageSlab:
+                int c = (int)(e & RegionLayout.PageDataMask);
+                *(ulong*)(_region.Base + off) = _h->ClassFree[c];
+                _h->ClassFree[c] = off;
+                _h->UsedBytes -= ClassSizes[c];
+                break;
+            case RegionLayout.PageRun:
+                ulong pages = e & RegionLayout.PageDataMask;
+                _h->UsedBytes -= pages * RegionLayout.PageSize;
+                PushFreeRun(off, pages);
+                break;
+            default:
+                throw new InvalidOperationException($"free of {off}, which is not an allocated block");
+        }
+    }
+
+    private ulong NewSlab(int c)
+    {
+        ulong pages = RegionLayout.SlabSize / RegionLayout.PageSize;
+        ulong slab = AllocRun(pages);
+        uint mark = RegionLayout.PageSlab | (uint)c;
+        ulong first = slab / RegionLayout.PageSize;
+        for (ulong p = 0; p < pages; p++) _pageMap[first + p] = mark;
+        ulong csize = ClassSizes[c];
+        _h->ClassEnd[c] = slab + RegionLayout.SlabSize / csize * csize;
+        return slab;
+    }
+
+    // A run of pages from the free lists (exact fit, then split a larger run) or from the top.
+    // Marks tails; the caller marks the first page.
+    private ulong AllocRun(ulong pages)
+    {
+        ulong run = 0;
+        for (int list = ListFor(pages); list < RegionLayout.RunLists && run == 0; list++)
+        {
+            ulong prev = 0;
+            for (ulong cur = _h->RunFree[list]; cur != 0; prev = cur, cur = ((RlFreeChunk*)(_region.Base + cur))->Next)
+            {
+                var chunk = (RlFreeChunk*)(_region.Base + cur);
+                if (chunk->Pages < pages) continue;
+                if (prev == 0) _h->RunFree[list] = chunk->Next;
+                else ((RlFreeChunk*)(_region.Base + prev))->Next = chunk->Next;
+                if (chunk->Pages > pages)
+                    PushFreeRun(cur + pages * RegionLayout.PageSize, chunk->Pages - pages);
+                run = cur;
+                break;
+            }
+        }
+        if (run == 0)
+        {
+            run = _h->Top;
+            ulong end = run + pages * RegionLayout.PageSize;
+            if (end > _h->ReservedBytes) throw new RegionFullException();
+            _h->Top = end;
+        }
+        ulong firstPage = run / RegionLayout.PageSize;
+        for (ulong p = 1; p < pages; p++) _pageMap[firstPage + p] = RegionLayout.PageRunTail;
+        return run;
+    }
+
+    private void PushFreeRun(ulong off, ulong pages)
+    {
+        var chunk = (RlFreeChunk*)(_region.Base + off);
+        int list = ListFor(pages);
+        chunk->Pages = pages;
+        chunk->Next = _h->RunFree[list];
+        _h->RunFree[list] = off;
+        _pageMap[off / RegionLayout.PageSize] = RegionLayout.PageFreeRun | (uint)Math.Min(pages, RegionLayout.PageDataMask);
+        for (ulong p = 1; p < pages; p++) _pageMap[off / RegionLayout.PageSize + p] = RegionLayout.PageRunTail;
+    }
+
+    private static int ListFor(ulong pages) => (int)Math.Min(pages, RegionLayout.RunLists) - 1;
+
+    private static ulong RoundUpPage(ulong n) => (n + RegionLayout.PageSize - 1) & ~(ulong)(RegionLayout.PageSize - 1);
+
+    private static uint[] BuildClassSizes()
+    {
+        var sizes = new List<uint>();
+        for (uint s = 16; s <= 128; s += 16) sizes.Add(s);
+        for (uint b = 128; b < RegionLayout.MaxClassSize; b *= 2)
+            for (uint k = 1; k <= 4; k++) sizes.Add(b + k * b / 4);
+        if (sizes.Count != RegionLayout.NumClasses) throw new InvalidOperationException("size class table mismatch");
+        return sizes.ToArray();
+    }
+
+    private static byte[] BuildClassLookup()
+    {
+        var lookup = new byte[RegionLayout.MaxClassSize / 16 + 1];
+        int c = 0;
+        for (int i = 0; i < lookup.Length; i++)
+        {
+            while (ClassSizes[c] < i * 16) c++;
+            lookup[i] = (byte)c;
+        }
+        return lookup;
+    }
+
+    /// <summary>
+    /// Walks the page map and free lists and checks the allocator's books: every free chunk lies
+    /// on a chunk boundary of a slab of its class and is listed once, every free run is marked,
+    /// and the bytes in use equal what the page map holds minus what the free lists hold.
+    /// Returns the recomputed bytes in use and the set of free chunk offsets. Throws on a violation.
+    /// </summary>
+    public AllocatorAudit Audit()
+    {
+        var free = new HashSet<ulong>();
+        ulong freeSmall = 0;
+        for (int c = 0; c < RegionLayout.NumClasses; c++)
+        {
+            for (ulong cur = _h->ClassFree[c]; cur != 0; cur = *(ulong*)(_region.Base + cur))
+            {
+                uint e = _pageMap[cur / RegionLayout.PageSize];
+                if (e != (RegionLayout.PageSlab | (uint)c)) throw new InvalidOperationException($"free chunk {cur} of class {c} is not in a slab of that class");
+                if (!free.Add(cur)) throw new InvalidOperationException($"free chunk {cur} listed twice");
+                freeSmall += ClassSizes[c];
+            }
+        }
+        var freeRuns = new HashSet<ulong>();
+        for (int l = 0; l < RegionLayout.RunLists; l++)
+            for (ulong cur = _h->RunFree[l]; cur != 0; cur = ((RlFreeChunk*)(_region.Base + cur))->Next)
+            {
+                if ((_pageMap[cur / RegionLayout.PageSize] & RegionLayout.PageKindMask) != RegionLayout.PageFreeRun)
+                    throw new InvalidOperationException($"free run {cur} not marked free in the page map");
+                if (!freeRuns.Add(cur)) throw new InvalidOperationException($"free run {cur} listed twice");
+            }
+
+        ulong carved = 0, runs = 0;
+        ulong topPage = _h->Top / RegionLayout.PageSize;
+        for (ulong p = 0; p < topPage;)
+        {
+            uint e = _pageMap[p];
+            switch (e & RegionLayout.PageKindMask)
+            {
+                case RegionLayout.PageMeta: p++; break;
+                case RegionLayout.PageSlab:
+                {
+                    int c = (int)(e & RegionLayout.PageDataMask);
+                    ulong slab = p * RegionLayout.PageSize;
+                    ulong end = slab + RegionLayout.SlabSize / ClassSizes[c] * ClassSizes[c];
+                    bool open = _h->ClassCursor[c] > slab && _h->ClassCursor[c] <= _h->ClassEnd[c] && _h->ClassEnd[c] == end;
+                    ulong limit = open ? _h->ClassCursor[c] : end;
+                    carved += (limit - slab);
+                    foreach (ulong f in free)
+                        if (f >= slab && f < slab + RegionLayout.SlabSize && ((f - slab) % ClassSizes[c] != 0 || f >= limit))
+                            throw new InvalidOperationException($"free chunk {f} is off the chunk grid of slab {slab}");
+                    p += RegionLayout.SlabSize / RegionLayout.PageSize;
+                    break;
+                }
+                case RegionLayout.PageRun:
+                {
+                    ulong n = e & RegionLayout.PageDataMask;
+                    runs += n * RegionLayout.PageSize;
+                    p += n;
+                    break;
+                }
+                case RegionLayout.PageFreeRun:
+                {
+                    ulong off = p * RegionLayout.PageSize;
+                    if (!freeRuns.Remove(off)) throw new InvalidOperationException($"page {p} marked free but on no list");
+                    p += ((RlFreeChunk*)(_region.Base + off))->Pages;
+                    break;
+                }
+                default:
+                    throw new InvalidOperationException($"page {p} below top has page-map entry {e:x8}");
+            }
+        }
+        if (freeRuns.Count != 0) throw new InvalidOperationException("a listed free run is not reachable in the page map");
+        ulong used = carved - freeSmall + runs;
+        if (used != _h->UsedBytes) throw new InvalidOperationException($"used bytes {_h->UsedBytes} but the books say {used}");
+        return new AllocatorAudit(used, free);
+    }
+}
+
+/// <summary>Result of <see cref="RegionAllocator.Audit"/>.</summary>
+public sealed record AllocatorAudit(ulong UsedBytes, IReadOnlySet<ulong> FreeChunks);

@@ -1,0 +1,81 @@
+using System.Reflection;
+using System.Runtime.InteropServices;
+using RedisLite.Persistence;
+
+namespace RedisLite.Tests;
+
+/// <summary>The C# mirror (persistence/RegionLayout.cs) must match native/region.h exactly.</summary>
+public class RegionLayoutTests
+{
+    private static readonly (string CName, Type Type)[] Structs =
+    [
+        ("rl_dict_table", typeof(RlDictTable)), ("rl_dict", typeof(RlDict)), ("rl_db", typeof(RlDb)),
+        ("rl_key", typeof(RlKey)), ("rl_str", typeof(RlStr)), ("rl_free_chunk", typeof(RlFreeChunk)),
+        ("rl_region_header", typeof(RlRegionHeader)),
+    ];
+
+    [Fact]
+    public void EveryNativeFactHasAMatchingMirror()
+    {
+        int count = NativeLayout.Count();
+        Assert.True(count > 50, $"native library reports only {count} layout facts");
+        var checkedNames = new List<string>();
+        for (int i = 0; i < count; i++)
+        {
+            string name = NativeLayout.Name(i);
+            long native = NativeLayout.Get(name)!.Value;
+            long mirror = MirrorValue(name);
+            Assert.True(native == mirror, $"{name}: C says {native}, C# mirror says {mirror}");
+            checkedNames.Add(name);
+        }
+        // Every C# struct field must be covered by a native offsetof (no field the C side lacks).
+        foreach (var (cname, type) in Structs)
+            foreach (var f in type.GetFields(BindingFlags.Public | BindingFlags.Instance))
+            {
+                if (f.Name == "Pad") continue;
+                Assert.True(checkedNames.Any(n => n.StartsWith($"offsetof({cname},", StringComparison.Ordinal)
+                    && CFieldToCSharp(n[(n.IndexOf(',') + 1)..^1]) == NormaliseFieldName(f.Name)),
+                    $"C# field {type.Name}.{f.Name} has no offsetof({cname},...) in native/layout.c");
+            }
+    }
+
+    [Fact]
+    public void UnknownFactsAreReportedAsMissing() => Assert.Null(NativeLayout.Get("sizeof(no_such_struct)"));
+
+    private static long MirrorValue(string name)
+    {
+        if (name.StartsWith("sizeof(", StringComparison.Ordinal))
+        {
+            var t = Structs.Single(s => s.CName == name[7..^1]).Type;
+            return Marshal.SizeOf(t);
+        }
+        if (name.StartsWith("offsetof(", StringComparison.Ordinal))
+        {
+            var parts = name[9..^1].Split(',');
+            var t = Structs.Single(s => s.CName == parts[0]).Type;
+            var field = t.GetFields(BindingFlags.Public | BindingFlags.Instance)
+                .Single(f => NormaliseFieldName(f.Name) == CFieldToCSharp(parts[1]));
+            return (long)Marshal.OffsetOf(t, field.Name);
+        }
+        // Constants: RL_PAGE_SIZE -> RegionLayout.PageSize etc.
+        string csName = ConstantName(name);
+        var fieldInfo = typeof(RegionLayout).GetField(csName, BindingFlags.Public | BindingFlags.Static | BindingFlags.IgnoreCase)
+                        ?? throw new Xunit.Sdk.XunitException($"no C# constant RegionLayout.{csName} for {name}");
+        return Convert.ToInt64(fieldInfo.GetValue(null) is ulong u ? unchecked((long)u) : fieldInfo.GetValue(null));
+    }
+
+    // rl_key.expire_ms -> "expirems"; C# ExpireMs -> "expirems"; the dict's "t" array maps to T0.
+    private static string CFieldToCSharp(string c) => c == "t" ? "t0" : c.Replace("_", "").ToLowerInvariant();
+    private static string NormaliseFieldName(string cs) => cs.ToLowerInvariant();
+
+    private static string ConstantName(string c)
+    {
+        var map = new Dictionary<string, string>
+        {
+            ["RL_REGION_MAGIC"] = "Magic", ["RL_REGION_VERSION"] = "Version", ["RL_ENC_HT"] = "EncHt",
+        };
+        if (map.TryGetValue(c, out var m)) return m;
+        string s = c.StartsWith("RL_", StringComparison.Ordinal) ? c[3..] : c;
+        return string.Concat(s.Split('_').Select(w => w[0] + w[1..].ToLowerInvariant()));
+    }
+}

@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace RedisLite.Tests;
+
+/// <summary>
+/// Starts a real redislite-server process on a free 127.0.0.1 port (the same binary users run) and
+/// stops it on dispose. Extra arguments are passed as on the command line (--name value ...).
+/// </summary>
+public sealed class TestServer : IDisposable
+{
+    public int Port { get; }
+    public Process Process { get; }
+    public string Dir { get; }
+    private readonly StringBuilder _log = new();
+
+    public TestServer(params string[] args) : this(null, args) { }
+
+    public TestServer(string? dir, params string[] args)
+    {
+        Port = FreePort();
+        Dir = dir ?? Directory.CreateTempSubdirectory("redislite-test-").FullName;
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        psi.ArgumentList.Add(ServerDll);
+        foreach (var a in new[] { "--port", Port.ToString(), "--dir", Dir, "--enable-debug-command", "yes" }.Concat(args))
+            psi.ArgumentList.Add(a);
+        Process = Process.Start(psi)!;
+        Process.OutputDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };
+        Process.ErrorDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };
+        Process.BeginOutputReadLine();
+        Process.BeginErrorReadLine();
+        WaitForPing();
+    }
+
+    /// <summary>Everything the server printed so far.</summary>
+    public string Log { get { lock (_log) return _log.ToString(); } }
+
+    public static string ServerDll => Path.Combine(AppContext.BaseDirectory, "redislite-server.dll");
+
+    public static int FreePort()
+    {
+        var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        int port = ((IPEndPoint)l.LocalEndpoint).Port;
+        l.Stop();
+        return port;
+    }
+
+    private void WaitForPing()
+    {
+        var sw = Stopwatch.StartNew();
+        while (sw.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            if (Process.HasExited) throw new InvalidOperationException("server exited at startup:\n" + Log);
+            try
+            {
+                using var c = new RespClient(Port);
+                if (c.Call("PING") is "PONG") return;
+            }
+            catch (SocketException) { }
+            catch (IOException) { }
+            Thread.Sleep(50);
+        }
+        throw new TimeoutException("server did not answer PING:\n" + Log);
+    }
+
+    public RespClient Client() => new(Port);
+
+    public StackExchange.Redis.ConnectionMultiplexer Multiplexer() =>
+        StackExchange.Redis.ConnectionMultiplexer.Connect($"127.0.0.1:{Port},allowAdmin=true,abortConnect=false,connectTimeout=10000,syncTimeout=10000");
+
+    public void Dispose()
+    {
+        try
+        {
+            if (!Process.HasExited)
+            {
+                Process.Kill();
+                Process.WaitForExit(5000);
+            }
+        }
+        catch (InvalidOperationException) { }
+    }
+}
