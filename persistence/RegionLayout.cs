@@ -46,8 +46,19 @@ public struct RlDict
     public RlDictTable T0;
     public RlDictTable T1;
     public long RehashIdx;
-    public uint LinkOffset;
-    public uint Pad;
+    public ushort LinkOffset;
+    public ushort HashOffset;
+    public ushort LenOffset;
+    public ushort KeyOffset;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+public struct RlHent
+{
+    public ulong Next;
+    public ulong Hash;
+    public uint KeyLen;
+    public uint ValLen;
 }
 
 [StructLayout(LayoutKind.Sequential)]

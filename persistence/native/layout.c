@@ -15,7 +15,9 @@ typedef struct { const char *name; long value; } rl_layout_entry;
 static const rl_layout_entry entries[] = {
     SIZE(rl_dict_table), OFF(rl_dict_table, buckets), OFF(rl_dict_table, size), OFF(rl_dict_table, used),
     SIZE(rl_dict), OFF(rl_dict, t), { "offsetof(rl_dict,t1)", (long)offsetof(rl_dict, t[1]) },
-    OFF(rl_dict, rehash_idx), OFF(rl_dict, link_offset),
+    OFF(rl_dict, rehash_idx), OFF(rl_dict, link_offset), OFF(rl_dict, hash_offset), OFF(rl_dict, len_offset),
+    OFF(rl_dict, key_offset),
+    SIZE(rl_hent), OFF(rl_hent, next), OFF(rl_hent, hash), OFF(rl_hent, key_len), OFF(rl_hent, val_len),
     SIZE(rl_db), OFF(rl_db, keys), OFF(rl_db, expires), OFF(rl_db, expires_cursor), OFF(rl_db, avg_ttl_ms),
     SIZE(rl_key), OFF(rl_key, next), OFF(rl_key, enext), OFF(rl_key, expire_ms), OFF(rl_key, value),
     OFF(rl_key, hash), OFF(rl_key, key_len), OFF(rl_key, lru), OFF(rl_key, type), OFF(rl_key, encoding),

@@ -71,13 +71,17 @@ typedef struct rl_dict_table {
 } rl_dict_table;
 
 /* A hash index with Redis-style incremental rehashing from t[0] into t[1].
- * Entries are chained intrusively: link_offset says which uint64_t field of
- * the entry is the chain pointer, so one record can sit in two dicts. */
+ * Entries are chained intrusively. The entry layout is described by four
+ * offsets, so the same index code serves rl_key records (the keyspace, whose
+ * records sit in two dicts through two chain fields) and rl_hent elements
+ * (hash fields, set members, sorted-set members). */
 typedef struct rl_dict {
     rl_dict_table t[2];
     int64_t  rehash_idx;   /* next t[0] bucket to move, -1 when not rehashing */
-    uint32_t link_offset;  /* offsetof(entry, chain pointer) */
-    uint32_t pad;
+    uint16_t link_offset;  /* offsetof(entry, chain pointer) */
+    uint16_t hash_offset;  /* offsetof(entry, uint64_t hash of the key bytes) */
+    uint16_t len_offset;   /* offsetof(entry, uint32_t key length) */
+    uint16_t key_offset;   /* offset of the key bytes from the entry start */
 } rl_dict;
 
 /* One logical database: the key index and the index of keys with a TTL. */
@@ -102,6 +106,17 @@ typedef struct rl_key {
     uint16_t flags;
     uint32_t pad;
 } rl_key;
+
+/* An element of a collection's hash table (RL_ENC_HT hashes and sets, and the
+ * member index of a skiplist sorted set). The key bytes follow the struct,
+ * then val_len value bytes (hash field value; a sorted set keeps its score and
+ * node offset there; a set member has none). */
+typedef struct rl_hent {
+    uint64_t next;     /* next rl_hent in the same bucket */
+    uint64_t hash;
+    uint32_t key_len;
+    uint32_t val_len;
+} rl_hent;
 
 /* A string value block (RL_ENC_RAW/EMBSTR). The bytes follow the struct. */
 typedef struct rl_str {

@@ -6,9 +6,11 @@ namespace RedisLite.Store;
 /// <summary>
 /// A hash index in the region (Redis's dict.c design): two power-of-two bucket tables, growing
 /// by incremental rehash (one bucket moved per operation plus a time-boxed cron step) so no
-/// single command pays for a full resize. Entries are <see cref="RlKey"/> records chained
-/// intrusively through the field at <see cref="RlDict.LinkOffset"/>, so the same record can sit
-/// in a database's key index and its expires index without any extra node.
+/// single command pays for a full resize. Entries are chained intrusively; their layout (chain
+/// field, cached hash, key length and key bytes) is given by an <see cref="EntryLayout"/> stored
+/// in the dict header, so the same code indexes <see cref="RlKey"/> records (a record sits in
+/// its database's key index and expires index through two chain fields) and
+/// <see cref="RlHent"/> collection elements.
 ///
 /// While a snapshot child is alive, <see cref="ResizeAllowed"/> is false and tables only grow
 /// past a 5:1 load (Redis's dict_force_resize_ratio): rehashing writes every bucket page, and
@@ -27,16 +29,31 @@ public sealed unsafe class Dict
     private readonly RlDict* _d;
     private readonly RegionAllocator _alloc;
 
-    public Dict(Region region, RegionAllocator alloc, ulong dictOffset, uint linkOffset, bool format)
+    /// <summary>Where an entry keeps its chain pointer, hash, key length and key bytes.</summary>
+    public readonly record struct EntryLayout(ushort Link, ushort Hash, ushort KeyLen, ushort Key)
+    {
+        /// <summary>rl_key chained through next (the keys index).</summary>
+        public static readonly EntryLayout KeyRecords = new(0, 32, 40, (ushort)sizeof(RlKey));
+        /// <summary>rl_key chained through enext (the expires index).</summary>
+        public static readonly EntryLayout ExpireRecords = new(8, 32, 40, (ushort)sizeof(RlKey));
+        /// <summary>rl_hent collection elements.</summary>
+        public static readonly EntryLayout Elements = new(0, 8, 16, (ushort)sizeof(RlHent));
+    }
+
+    /// <summary>Opens the dict header at <paramref name="dictOffset"/>; <paramref name="format"/> initialises it empty with the given layout.</summary>
+    public Dict(Region region, RegionAllocator alloc, ulong dictOffset, EntryLayout? format)
     {
         _base = region.Base;
         _alloc = alloc;
         _d = (RlDict*)(_base + dictOffset);
-        if (format)
+        if (format is { } layout)
         {
             *_d = default;
             _d->RehashIdx = -1;
-            _d->LinkOffset = linkOffset;
+            _d->LinkOffset = layout.Link;
+            _d->HashOffset = layout.Hash;
+            _d->LenOffset = layout.KeyLen;
+            _d->KeyOffset = layout.Key;
         }
     }
 
@@ -49,7 +66,11 @@ public sealed unsafe class Dict
     private ref ulong Link(ulong entry) => ref *(ulong*)(_base + entry + _d->LinkOffset);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private ulong HashOf(ulong entry) => ((RlKey*)(_base + entry))->Hash;
+    private ulong HashOf(ulong entry) => *(ulong*)(_base + entry + _d->HashOffset);
+
+    /// <summary>The key bytes of an entry.</summary>
+    public ReadOnlySpan<byte> KeyOf(ulong entry) =>
+        new(_base + entry + _d->KeyOffset, (int)*(uint*)(_base + entry + _d->LenOffset));
 
     private ulong* Buckets(int t) => (ulong*)(_base + (t == 0 ? _d->T0.Buckets : _d->T1.Buckets));
     private ref RlDictTable Table(int t) => ref (t == 0 ? ref _d->T0 : ref _d->T1);
@@ -66,9 +87,9 @@ public sealed unsafe class Dict
             ulong e = Buckets(t)[hash & (table.Size - 1)];
             while (e != 0)
             {
-                var rec = (RlKey*)(_base + e);
-                if (rec->Hash == hash && rec->KeyLen == key.Length &&
-                    new ReadOnlySpan<byte>(_base + e + (ulong)sizeof(RlKey), key.Length).SequenceEqual(key))
+                byte* p = _base + e;
+                if (*(ulong*)(p + _d->HashOffset) == hash && *(uint*)(p + _d->LenOffset) == key.Length &&
+                    new ReadOnlySpan<byte>(p + _d->KeyOffset, key.Length).SequenceEqual(key))
                     return e;
                 e = Link(e);
             }
@@ -312,10 +333,13 @@ public sealed unsafe class Dict
             }
             _alloc.Free(table.Buckets);
         }
-        uint link = _d->LinkOffset;
+        var keep = *_d;
         *_d = default;
         _d->RehashIdx = -1;
-        _d->LinkOffset = link;
+        _d->LinkOffset = keep.LinkOffset;
+        _d->HashOffset = keep.HashOffset;
+        _d->LenOffset = keep.LenOffset;
+        _d->KeyOffset = keep.KeyOffset;
     }
 
     /// <summary>Every entry (for audits and tests; not for the command path).</summary>

@@ -48,8 +48,8 @@ public sealed unsafe class Keyspace : IDisposable
         for (int i = 0; i < databases; i++)
         {
             ulong db = dbs + (ulong)(i * sizeof(RlDb));
-            _keys[i] = new Dict(Region, Alloc, db + (ulong)RlDbOffsets.Keys, (uint)RlKeyOffsets.Next, format: true);
-            _expires[i] = new Dict(Region, Alloc, db + (ulong)RlDbOffsets.Expires, (uint)RlKeyOffsets.ENext, format: true);
+            _keys[i] = new Dict(Region, Alloc, db + (ulong)RlDbOffsets.Keys, Dict.EntryLayout.KeyRecords);
+            _expires[i] = new Dict(Region, Alloc, db + (ulong)RlDbOffsets.Expires, Dict.EntryLayout.ExpireRecords);
         }
         _valueFreers[RegionLayout.TypeString] = (ks, rec) => StringValues.Free(ks, rec);
         NowMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
@@ -192,13 +192,6 @@ public sealed unsafe class Keyspace : IDisposable
     }
 
     public void Dispose() => Region.Dispose();
-}
-
-/// <summary>Field offsets of the layout structs used when building dicts (checked by the layout test through the structs themselves).</summary>
-internal static unsafe class RlKeyOffsets
-{
-    public static readonly int Next = (int)System.Runtime.InteropServices.Marshal.OffsetOf<RlKey>(nameof(RlKey.Next));
-    public static readonly int ENext = (int)System.Runtime.InteropServices.Marshal.OffsetOf<RlKey>(nameof(RlKey.ENext));
 }
 
 internal static unsafe class RlDbOffsets

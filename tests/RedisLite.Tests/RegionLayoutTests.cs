@@ -10,7 +10,7 @@ public class RegionLayoutTests
     private static readonly (string CName, Type Type)[] Structs =
     [
         ("rl_dict_table", typeof(RlDictTable)), ("rl_dict", typeof(RlDict)), ("rl_db", typeof(RlDb)),
-        ("rl_key", typeof(RlKey)), ("rl_str", typeof(RlStr)), ("rl_free_chunk", typeof(RlFreeChunk)),
+        ("rl_key", typeof(RlKey)), ("rl_str", typeof(RlStr)), ("rl_hent", typeof(RlHent)), ("rl_free_chunk", typeof(RlFreeChunk)),
         ("rl_region_header", typeof(RlRegionHeader)),
     ];
 
@@ -77,5 +77,25 @@ public class RegionLayoutTests
         if (map.TryGetValue(c, out var m)) return m;
         string s = c.StartsWith("RL_", StringComparison.Ordinal) ? c[3..] : c;
         return string.Concat(s.Split('_').Select(w => w[0] + w[1..].ToLowerInvariant()));
+    }
+}
+
+/// <summary>The dict entry layouts used by C# agree with the structs they describe.</summary>
+public class DictLayoutTests
+{
+    [Fact]
+    public void EntryLayoutsPointAtTheRightFields()
+    {
+        var k = RedisLite.Store.Dict.EntryLayout.KeyRecords;
+        Assert.Equal((int)Marshal.OffsetOf<RlKey>(nameof(RlKey.Next)), k.Link);
+        Assert.Equal((int)Marshal.OffsetOf<RlKey>(nameof(RlKey.Hash)), k.Hash);
+        Assert.Equal((int)Marshal.OffsetOf<RlKey>(nameof(RlKey.KeyLen)), k.KeyLen);
+        Assert.Equal(Marshal.SizeOf<RlKey>(), k.Key);
+        Assert.Equal((int)Marshal.OffsetOf<RlKey>(nameof(RlKey.ENext)), RedisLite.Store.Dict.EntryLayout.ExpireRecords.Link);
+        var e = RedisLite.Store.Dict.EntryLayout.Elements;
+        Assert.Equal((int)Marshal.OffsetOf<RlHent>(nameof(RlHent.Next)), e.Link);
+        Assert.Equal((int)Marshal.OffsetOf<RlHent>(nameof(RlHent.Hash)), e.Hash);
+        Assert.Equal((int)Marshal.OffsetOf<RlHent>(nameof(RlHent.KeyLen)), e.KeyLen);
+        Assert.Equal(Marshal.SizeOf<RlHent>(), e.Key);
     }
 }
