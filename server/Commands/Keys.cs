@@ -109,8 +109,8 @@ public static class Keys
         bool all = pattern.Length == 1 && pattern[0] == '*';
         var found = CollectAll(ks.Keys(ctx.Db));
         int n = 0;
-        foreach (ulong rec in found)
-            if ((all || Glob.Match(pattern, ks.KeyOf(rec))) && !ks.IsExpired(rec)) found[n++] = rec;
+        for (int i = 0; i < found.Count; i++)
+            if ((all || Glob.Match(pattern, ks.KeyOf(found[i]))) && !ks.IsExpired(found[i])) found[n++] = found[i];
         ctx.Reply.ArrayHeader(n);
         for (int i = 0; i < n; i++) ctx.Reply.Bulk(ks.KeyOf(found[i]));
     }

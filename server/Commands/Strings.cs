@@ -382,19 +382,19 @@ public static class Strings
                 return;
             }
             current = StringValues.Read(ks, rec, scratch);
-            if (!CommandContext.TryParseDouble(current, out _))
-            {
-                ctx.Error(Errors.NotFloat);
-                return;
-            }
         }
-        if (!ctx.TryDouble(2, out _)) return;
-        string? result = AddFloats(current, ctx.Args[2]);
-        if (result == null)
+        if (!LongDouble.TryParse(current, out var value) || !LongDouble.TryParse(ctx.Args[2], out var incr))
+        {
+            ctx.Error(Errors.NotFloat);
+            return;
+        }
+        var sum = LongDouble.Add(value, incr);
+        if (sum is not { IsInfinity: false } finite)
         {
             ctx.Error("ERR increment would produce NaN or Infinity");
             return;
         }
+        string result = finite.ToHumanString();
         var bytes = Encoding.ASCII.GetBytes(result);
         rec = Store(ctx, ctx.Args[1], bytes, keepTtl: true);
         // Redis stores the sum as a string object (embstr/raw), never int-encoded, even when it reads "5".
@@ -406,43 +406,6 @@ public static class Strings
         ctx.Reply.Bulk(bytes);
         // Replay as SET with the exact text so float rounding cannot diverge on reload.
         ctx.Propagate("SET"u8.ToArray(), ctx.Args.Bytes(1), bytes, "KEEPTTL"u8.ToArray());
-    }
-
-    /// <summary>
-    /// Redis adds in long double and prints "%.17Lf" with trailing zeros removed. Decimal
-    /// arithmetic reproduces that output for every operand decimal can hold; beyond its range
-    /// the sum is done in double. Null when the result is NaN or infinite.
-    /// </summary>
-    private static string? AddFloats(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
-    {
-        string sa = Encoding.ASCII.GetString(a), sb = Encoding.ASCII.GetString(b);
-        if (decimal.TryParse(sa, NumberStyles.Float, CultureInfo.InvariantCulture, out var da) &&
-            decimal.TryParse(sb, NumberStyles.Float, CultureInfo.InvariantCulture, out var db) &&
-            !IsInfText(sa) && !IsInfText(sb))
-        {
-            try
-            {
-                decimal sum = da + db;
-                return HumanDecimal(sum);
-            }
-            catch (OverflowException) { }
-        }
-        CommandContext.TryParseDouble(a, out double x);
-        CommandContext.TryParseDouble(b, out double y);
-        double r = x + y;
-        if (double.IsNaN(r) || double.IsInfinity(r)) return null;
-        string s = r.ToString("F17", CultureInfo.InvariantCulture);
-        if (s.Contains('.')) s = s.TrimEnd('0').TrimEnd('.');
-        return s == "-0" ? "0" : s;
-    }
-
-    private static bool IsInfText(string s) => s.Contains("inf", StringComparison.OrdinalIgnoreCase);
-
-    private static string HumanDecimal(decimal d)
-    {
-        d = Math.Round(d, 17, MidpointRounding.ToEven);
-        string s = d.ToString("0.#################", CultureInfo.InvariantCulture);
-        return s == "-0" ? "0" : s;
     }
 
     public static void GetRange(CommandContext ctx)
@@ -494,8 +457,15 @@ public static class Strings
             ctx.Error(StringTooLong);
             return;
         }
-        if (rec == 0) rec = ks.Create(ctx.Db, ctx.Args[1], RegionLayout.TypeString, RegionLayout.EncRaw);
-        var span = StringValues.Writable(ks, rec, offset + value.Length);
+        Span<byte> span;
+        if (rec == 0)
+        {
+            // A new key has no value block yet for Writable to grow: start from zeros.
+            rec = ks.Create(ctx.Db, ctx.Args[1], RegionLayout.TypeString, RegionLayout.EncRaw);
+            span = StringValues.SetUninitialized(ks, rec, offset + value.Length);
+            span.Clear();
+        }
+        else span = StringValues.Writable(ks, rec, offset + value.Length);
         value.CopyTo(span.Slice((int)offset));
         ctx.Dirty++;
         ctx.Reply.Integer(span.Length);
