@@ -128,7 +128,7 @@ public static class Strings
     {
         var key = ctx.Args[1];
         var ks = ctx.Keyspace;
-        ulong existing = ks.Find(ctx.Db, key);
+        ulong existing = (flags & SetFlags.Get) != 0 ? ctx.LookupRead(key) : ctx.LookupWrite(key);
         if ((flags & SetFlags.Get) != 0)
         {
             if (existing != 0 && ks.Rec(existing).Type != RegionLayout.TypeString)
@@ -156,7 +156,7 @@ public static class Strings
 
     public static void SetNx(CommandContext ctx)
     {
-        if (ctx.Keyspace.Find(ctx.Db, ctx.Args[1]) != 0)
+        if (ctx.LookupWrite(ctx.Args[1]) != 0)
         {
             ctx.Reply.Integer(0);
             return;
@@ -214,7 +214,7 @@ public static class Strings
         }
         for (int i = 1; i < ctx.Args.Count; i += 2)
         {
-            if (ctx.Keyspace.Find(ctx.Db, ctx.Args[i]) != 0)
+            if (ctx.LookupWrite(ctx.Args[i]) != 0)
             {
                 ctx.Reply.Integer(0);
                 return;

@@ -114,8 +114,9 @@ public sealed unsafe class Keyspace : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool IsExpired(ulong rec)
     {
+        // Redis's keyIsExpired: a key is still alive during the very millisecond it expires at.
         long at = ((RlKey*)(_base + rec))->ExpireMs;
-        return at >= 0 && at <= NowMs;
+        return at >= 0 && at < NowMs;
     }
 
     public void ExpireNow(int db, ulong rec)
