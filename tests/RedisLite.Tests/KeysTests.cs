@@ -3,22 +3,9 @@ using StackExchange.Redis;
 namespace RedisLite.Tests;
 
 /// <summary>Keyspace commands against the real server binary, through StackExchange.Redis and raw RESP.</summary>
-public class KeysTests : IClassFixture<KeysTests.Server>
+public class KeysTests(ServerFixture f) : IClassFixture<ServerFixture>
 {
-    public sealed class Server : IDisposable
-    {
-        public TestServer S { get; } = new();
-        public ConnectionMultiplexer Mux { get; }
-        public Server() => Mux = S.Multiplexer();
-        public void Dispose()
-        {
-            Mux.Dispose();
-            S.Dispose();
-        }
-    }
-
-    private readonly Server _f;
-    public KeysTests(Server f) => _f = f;
+    private readonly ServerFixture _f = f;
 
     private IDatabase Db(int n) => _f.Mux.GetDatabase(n);
 
@@ -57,7 +44,7 @@ public class KeysTests : IClassFixture<KeysTests.Server>
     }
 
     [Fact]
-    public void ServerKeysIteratesEveryKeyWithScan()
+    public async Task ServerKeysIteratesEveryKeyWithScan()
     {
         var db = Db(5);
         var expected = new HashSet<string>();
@@ -71,7 +58,7 @@ public class KeysTests : IClassFixture<KeysTests.Server>
         }
         tasks.Add(batch.StringSetAsync("other", 1));
         batch.Execute();
-        Task.WaitAll(tasks.ToArray());
+        await Task.WhenAll(tasks);
         // Declaring the version makes SE.Redis page with SCAN (it would fall back to KEYS for an old server).
         using var mux = ConnectionMultiplexer.Connect($"127.0.0.1:{_f.S.Port},allowAdmin=true,version=7.0.15,syncTimeout=10000");
         var server = mux.GetServer(mux.GetEndPoints()[0]);
@@ -79,7 +66,7 @@ public class KeysTests : IClassFixture<KeysTests.Server>
         Assert.True(expected.SetEquals(seen), $"SCAN through SE.Redis returned {seen.Count} of {expected.Count} keys");
         Assert.Equal(1501, server.DatabaseSize(5));
         expected.Add("other");
-        Assert.Contains((string?)db.KeyRandom(), expected);
+        Assert.Contains((string)(await db.KeyRandomAsync())!, expected);
     }
 
     [Fact]

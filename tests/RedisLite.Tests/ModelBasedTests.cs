@@ -3,6 +3,7 @@ using RedisLite.Commands;
 using RedisLite.Persistence;
 using RedisLite.Server;
 using Xunit.Abstractions;
+using static RedisLite.Tests.Replies;
 
 namespace RedisLite.Tests;
 
@@ -87,12 +88,12 @@ public class ModelBasedTests(ITestOutputHelper output)
     {
         var ks = server.Server.Keyspace;
         if (server.Client.Db != model.Db) throw new InvalidOperationException($"step {step}: server selected db {server.Client.Db}, model {model.Db}");
+        Span<byte> scratch = stackalloc byte[32];
         for (int db = 0; db < KeyspaceModel.DbCount; db++)
         {
             var live = ks.Keys(db).Entries().Where(r => !ks.IsExpired(r)).ToList();
             int modelLive = model.Dbs[db].Values.Count(model.IsLive);
             if (live.Count != modelLive) throw new InvalidOperationException($"step {step}: db {db} has {live.Count} live keys, model {modelLive}");
-            Span<byte> scratch = stackalloc byte[32];
             foreach (ulong rec in live)
             {
                 string key = L1.GetString(ks.KeyOf(rec));
@@ -108,27 +109,6 @@ public class ModelBasedTests(ITestOutputHelper output)
             }
         }
     }
-
-    private static bool Same(object? a, object? b) => (a, b) switch
-    {
-        (null, null) => true,
-        (byte[] x, byte[] y) => x.AsSpan().SequenceEqual(y),
-        (object?[] x, object?[] y) => x.Length == y.Length && x.Zip(y).All(p => Same(p.First, p.Second)),
-        _ => Equals(a, b),
-    };
-
-    private static string Show(object? o) => o switch
-    {
-        null => "(nil)",
-        string s => s.Length > 60 ? $"\"{Escape(s[..40])}...\"({s.Length})" : $"\"{Escape(s)}\"",
-        byte[] b => Show(L1.GetString(b)),
-        object?[] a => "[" + string.Join(", ", a.Select(Show)) + "]",
-        RespClient.RespError e => "-" + e.Message,
-        KeyspaceModel.Check c => $"<{c.What}>",
-        _ => o.ToString()!,
-    };
-
-    private static string Escape(string s) => string.Concat(s.Select(c => c < 32 || c > 126 ? $"\\x{(int)c:x2}" : c.ToString()));
 
     [Fact]
     public void AllocatorSurvivesRandomAllocAndFree()

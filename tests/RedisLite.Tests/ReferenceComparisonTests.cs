@@ -1,4 +1,5 @@
 using System.Text;
+using static RedisLite.Tests.Replies;
 
 namespace RedisLite.Tests;
 
@@ -205,21 +206,4 @@ public class ReferenceComparisonTests
         } while (cursor != "0");
         return seen;
     }
-
-    private static bool Same(object? a, object? b) => (a, b) switch
-    {
-        (null, null) => true,
-        (byte[] x, byte[] y) => x.AsSpan().SequenceEqual(y),
-        (object?[] x, object?[] y) => x.Length == y.Length && x.Zip(y).All(p => Same(p.First, p.Second)),
-        _ => Equals(a, b),
-    };
-
-    private static string Show(object? o) => o switch
-    {
-        null => "(nil)",
-        byte[] b => "\"" + Encoding.UTF8.GetString(b) + "\"",
-        object?[] a => "[" + string.Join(", ", a.Select(Show)) + "]",
-        RespClient.RespError e => "-" + e.Message,
-        _ => o.ToString()!,
-    };
 }
