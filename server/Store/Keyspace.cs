@@ -170,7 +170,6 @@ public sealed unsafe class Keyspace : IDisposable
         var s = (RlKey*)(_base + src);
         var copier = _valueCopiers[s->Type] ?? throw new InvalidOperationException($"no value copier for type {s->Type}");
         ulong dst = Create(toDb, newKey, s->Type, s->Encoding);
-        s = (RlKey*)(_base + src);
         copier(this, src, dst);
         if (s->ExpireMs >= 0) SetExpire(toDb, dst, s->ExpireMs);
         return dst;

@@ -89,4 +89,28 @@ public class ScanGuaranteeTests
         Assert.Equal(1000, counts.Count);
         Assert.All(counts.Values, c => Assert.Equal(1, c));
     }
+
+    [Fact]
+    public void ExpiredKeysAreDroppedAndDeletedAsRedisDoes()
+    {
+        using var s = new InProcessServer();
+        s.Call("SET", "live", "v");
+        s.Call("SET", "gone1", "v", "PX", "10");
+        s.Call("SET", "gone2", "v", "PX", "10");
+        s.NowMs += 11;
+        // KEYS skips expired keys without deleting them.
+        Assert.Equal(["live"], ((object?[])s.CallStr("KEYS", "*")!).Cast<string>());
+        Assert.Equal(3L, s.Call("DBSIZE"));
+        // SCAN drops and deletes them; with TYPE, Redis's type lookup deletes them first and
+        // they read as type "none", so SCAN ... TYPE none returns their names once.
+        var none = (object?[])s.CallStr("SCAN", "0", "COUNT", "100", "TYPE", "none")!;
+        Assert.Equal(["gone1", "gone2"], ((object?[])none[1]!).Cast<string>().Order());
+        Assert.Equal(1L, s.Call("DBSIZE"));
+        Assert.Equal(2L, s.Server.Stats.ExpiredKeys);
+        s.Call("SET", "gone3", "v", "PX", "10");
+        s.NowMs += 11;
+        var all = (object?[])s.CallStr("SCAN", "0", "COUNT", "100")!;
+        Assert.Equal(["live"], ((object?[])all[1]!).Cast<string>());
+        Assert.Equal(1L, s.Call("DBSIZE"));
+    }
 }
