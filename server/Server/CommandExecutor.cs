@@ -63,7 +63,7 @@ public sealed class CommandExecutor(RedisServer server)
     {
         if (server.Monitors.Active && (cmd.Flags & (CommandFlags.SkipMonitor | CommandFlags.Admin)) == 0)
             server.Monitors.Feed(client, client.Args);
-        server.Keyspace.NowMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        server.Keyspace.NowMs = server.ClockMs();
         ctx.Begin(cmd);
         long start = Stopwatch.GetTimestamp();
         try

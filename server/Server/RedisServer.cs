@@ -35,6 +35,12 @@ public sealed class RedisServer : IDisposable
     /// <summary>True while the dataset is loading: commands without the loading flag get -LOADING.</summary>
     public volatile bool Loading;
 
+    /// <summary>Replaces the wall clock for commands and the cron (tests drive time with it); null means the real clock.</summary>
+    public Func<long>? ClockOverride { get; set; }
+
+    /// <summary>Unix time in ms: the clock every command and cron cycle snapshots into <see cref="Keyspace.NowMs"/>.</summary>
+    public long ClockMs() => ClockOverride?.Invoke() ?? DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
     /// <summary>Signals the host to stop (SHUTDOWN).</summary>
     public CancellationTokenSource ShutdownRequested { get; } = new();
     /// <summary>Work to do before exiting (SHUTDOWN/SIGTERM), e.g. the final save.</summary>
@@ -49,6 +55,8 @@ public sealed class RedisServer : IDisposable
             : DefaultReservation;
         Keyspace = new Keyspace(reserve, (int)config.Databases.Value);
         Keyspace.KeyExpired += (_, _) => Stats.ExpiredKeys++;
+        Keyspace.LfuMode = config.MaxMemoryPolicy.Value.Contains("lfu");
+        config.MaxMemoryPolicy.Changed += () => Keyspace.LfuMode = config.MaxMemoryPolicy.Value.Contains("lfu");
         Executor = new CommandExecutor(this);
         LastSaveUnix = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         Log.Threshold = Log.Parse(config.LogLevel.Value);

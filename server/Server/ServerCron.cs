@@ -44,7 +44,7 @@ public sealed class ServerCron : IDisposable
         var ks = _server.Keyspace;
         lock (_server.StoreLock)
         {
-            ks.NowMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            ks.NowMs = _server.ClockMs();
             _expire.Cycle(hz);
             for (int db = 0; db < ks.DbCount; db++)
             {
