@@ -68,5 +68,5 @@ describe_machine() {
     cpu=$(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
     echo "- Machine: $(nproc) CPUs (nproc), CPU model \"$cpu\" (/proc/cpuinfo), $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo) RAM, kernel $(uname -r)"
     echo "- Software: .NET SDK $(dotnet --version), $(redis-server --version | cut -d' ' -f1-3), RedisLite commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-    echo "- Load average when the run started: $(cut -d' ' -f1-3 /proc/loadavg) (other processes share these CPUs; redis-benchmark itself runs on the same CPUs as the server)"
+    echo "- Load average when the run started: $(cut -d' ' -f1-3 /proc/loadavg) (other processes share these CPUs)"
 }

@@ -156,8 +156,11 @@ def main():
                 "figure can overstate the region slightly.\n\n"
                 f"The checked load sends batches of {BATCH:,} SETs and waits for each batch's replies, as clients "
                 "and redis-benchmark -P do. The unpaced stream (redis-cli --pipe, 200 MB written without waiting) "
-                "is reported separately: what it leaves outside the region is input the transport buffered "
-                "faster than commands ran, not keyspace data.\n\n"
+                "is reported separately: what it leaves outside the region is not keyspace data but input the "
+                "transport read ahead of execution and held on the managed heap (Kestrel's read pipe may grow "
+                "to client-query-buffer-limit, and a multi-segment read is copied whole into one array). Redis "
+                "cannot read ahead like that: one thread reads about 16 KiB, runs every command in it, then reads "
+                "again. Whether it happens depends on scheduling, so the figure varies from run to run.\n\n"
                 f"## Conditions\n\n{notes}\n")
     print(table)
     print(f"\n{verdict}; written: {out_md}")

@@ -57,4 +57,4 @@ mkdir -p "$(dirname "$OUT")"
 python3 "$ROOT/benchmarks/throughput/summarize.py" "$RAW" "$OUT" \
     "$MACHINE
 - Load average when the run ended: $(cut -d' ' -f1-3 /proc/loadavg)
-- Parameters: redis-benchmark -t set,get -c $CLIENTS -r $KEYSPACE (3-byte values), -n $N_P1 at -P 1 and -n $N_P16 at -P 16; $ROUNDS rounds alternating RedisLite, Redis; one unrecorded warm-up round first; both servers with --save '' --appendonly no"
+- Parameters: redis-benchmark -t set,get -c $CLIENTS -r $KEYSPACE (3-byte values), -n $N_P1 at -P 1 and -n $N_P16 at -P 16; $ROUNDS rounds alternating RedisLite, Redis; one unrecorded warm-up round first; both servers with --save '' --appendonly no; redis-benchmark runs on the same CPUs as the servers"
