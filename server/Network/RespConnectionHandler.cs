@@ -94,6 +94,13 @@ public sealed class RespConnectionHandler(RedisServer server) : ConnectionHandle
                 {
                     incomplete = RunBatch(client, mem, ref pos, ref close, out needed);
                     if (client.Writer.BytesWritten > 0) Interlocked.Increment(ref server.Stats.WritesProcessed);
+                    // MONITOR ran in this batch: register before its +OK goes out, so every command
+                    // the client can send after seeing it is fed (a RESET completes the old queue).
+                    if (client.IsMonitor && (client.MonitorQueue == null || client.MonitorQueue.Completion.IsCompleted))
+                    {
+                        client.MonitorQueue = server.Monitors.Add(client);
+                        _ = PumpMonitorAsync(client, output);
+                    }
                     var flush = await FlushAsync(client, output);
                     if (close || flush.IsCompleted || client.Killed) return;
                     if (incomplete || pos >= mem.Length) break;
@@ -101,11 +108,6 @@ public sealed class RespConnectionHandler(RedisServer server) : ConnectionHandle
                 Interlocked.Add(ref server.Stats.NetInputBytes, pos);
                 input.AdvanceTo(buffer.GetPosition(pos), buffer.End);
                 if (result.IsCompleted) return;
-                if (client.IsMonitor && client.MonitorQueue == null)
-                {
-                    client.MonitorQueue = server.Monitors.Add(client);
-                    _ = PumpMonitorAsync(client, output);
-                }
             }
         }
         finally

@@ -189,11 +189,19 @@ public class ConfigTests : IClassFixture<ConfigTests.Server>
         ReferenceRedis.SkipIfAbsent();
         using var redis = new ReferenceRedis();
         using var rc = redis.Client();
-        using var c = _s.Client();
+        // Both start from the same settings (ReferenceRedis runs with save "").
+        using var lite = new TestServer(null, "--save", "");
+        using var c = lite.Client();
         foreach (var cmd in RedisReplies)
         {
             var expected = RespClient.Simplify(rc.CallRaw(cmd.Cast<object>().ToArray()));
             var actual = RespClient.Simplify(c.CallRaw(cmd.Cast<object>().ToArray()));
+            if (cmd[1] == "GET" && expected is object?[] && actual is object?[])
+            {
+                // A map: Redis lists it in hash-table order.
+                expected = AsMap(expected).OrderBy(p => p.Key).SelectMany(p => new object?[] { p.Key, p.Value }).ToArray();
+                actual = AsMap(actual).OrderBy(p => p.Key).SelectMany(p => new object?[] { p.Key, p.Value }).ToArray();
+            }
             Assert.True(Equivalent(expected, actual), $"{string.Join(' ', cmd)}: redis said {Show(expected)}, RedisLite said {Show(actual)}");
         }
     }
