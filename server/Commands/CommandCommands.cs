@@ -7,8 +7,9 @@ namespace RedisLite.Commands;
 /// COMMAND, COMMAND COUNT/INFO/DOCS/LIST/HELP in Redis 7.0's reply formats, all read from
 /// <see cref="CommandTable.All"/>. Key specs are derived from the table's legacy key positions
 /// (one index/range spec; RO+access for read-only commands, RW+update for writes), so they locate
-/// keys correctly but are coarser than Redis's hand-written ones; the table has no command tips
-/// or argument trees, so tips are empty and DOCS has no "arguments".
+/// keys correctly but are coarser than Redis's hand-written ones; the table has no command tips,
+/// so tips are empty. DOCS "arguments" come from each row's syntax line (<see cref="CommandSyntax"/>),
+/// which is what redis-cli 7.0 builds its input hints from.
 /// </summary>
 public static class CommandCommands
 {
@@ -173,10 +174,49 @@ public static class CommandCommands
         r.Integer(0);
     }
 
+    // Each argument as a map in Redis's field order: name, type, key_spec_index, token, flags, arguments.
+    private static void WriteArguments(RespWriter r, IReadOnlyList<DocArgument> args)
+    {
+        r.ArrayHeader(args.Count);
+        foreach (var a in args)
+        {
+            var flags = new List<string>();
+            if (a.Optional) flags.Add("optional");
+            if (a.Multiple) flags.Add("multiple");
+            bool key = a.Type == "key";
+            r.MapHeader(2 + (key ? 1 : 0) + (a.Token != null ? 1 : 0) + (flags.Count > 0 ? 1 : 0) + (a.Arguments.Count > 0 ? 1 : 0));
+            r.Bulk("name");
+            r.Bulk(a.Name);
+            r.Bulk("type");
+            r.Bulk(a.Type);
+            if (key)
+            {
+                r.Bulk("key_spec_index");
+                r.Integer(0);
+            }
+            if (a.Token != null)
+            {
+                r.Bulk("token");
+                r.Bulk(a.Token);
+            }
+            if (flags.Count > 0)
+            {
+                r.Bulk("flags");
+                WriteStatusSet(r, flags);
+            }
+            if (a.Arguments.Count > 0)
+            {
+                r.Bulk("arguments");
+                WriteArguments(r, a.Arguments);
+            }
+        }
+    }
+
     private static void WriteDocs(RespWriter r, CommandDef c)
     {
         bool complexity = c.Complexity.Length > 0;
-        r.MapHeader(3 + (complexity ? 1 : 0) + (c.Subcommands.Count > 0 ? 1 : 0));
+        var arguments = CommandSyntax.Parse(c.Syntax);
+        r.MapHeader(3 + (complexity ? 1 : 0) + (arguments.Count > 0 ? 1 : 0) + (c.Subcommands.Count > 0 ? 1 : 0));
         r.Bulk("summary");
         r.Bulk(c.Summary);
         r.Bulk("since");
@@ -187,6 +227,11 @@ public static class CommandCommands
         {
             r.Bulk("complexity");
             r.Bulk(c.Complexity);
+        }
+        if (arguments.Count > 0)
+        {
+            r.Bulk("arguments");
+            WriteArguments(r, arguments);
         }
         if (c.Subcommands.Count == 0) return;
         r.Bulk("subcommands");
