@@ -134,6 +134,18 @@ public static class CommandCommands
         foreach (var s in c.Subcommands) WriteInfo(r, s);
     }
 
+    private static void Pair(RespWriter r, string name, string value)
+    {
+        r.Bulk(name);
+        r.Bulk(value);
+    }
+
+    private static void Pair(RespWriter r, string name, long value)
+    {
+        r.Bulk(name);
+        r.Integer(value);
+    }
+
     private static void WriteStatusSet(RespWriter r, List<string> items)
     {
         r.SetHeader(items.Count);
@@ -154,24 +166,18 @@ public static class CommandCommands
         WriteStatusSet(r, c.IsWrite ? ["RW", "update"] : ["RO", "access"]);
         r.Bulk("begin_search");
         r.MapHeader(2);
-        r.Bulk("type");
-        r.Bulk("index");
+        Pair(r, "type", "index");
         r.Bulk("spec");
         r.MapHeader(1);
-        r.Bulk("index");
-        r.Integer(c.FirstKey);
+        Pair(r, "index", c.FirstKey);
         r.Bulk("find_keys");
         r.MapHeader(2);
-        r.Bulk("type");
-        r.Bulk("range");
+        Pair(r, "type", "range");
         r.Bulk("spec");
         r.MapHeader(3);
-        r.Bulk("lastkey");
-        r.Integer(c.LastKey < 0 ? c.LastKey : c.LastKey - c.FirstKey);
-        r.Bulk("keystep");
-        r.Integer(c.KeyStep);
-        r.Bulk("limit");
-        r.Integer(0);
+        Pair(r, "lastkey", c.LastKey < 0 ? c.LastKey : c.LastKey - c.FirstKey);
+        Pair(r, "keystep", c.KeyStep);
+        Pair(r, "limit", 0);
     }
 
     // Each argument as a map in Redis's field order: name, type, key_spec_index, token, flags, arguments.
@@ -185,20 +191,10 @@ public static class CommandCommands
             if (a.Multiple) flags.Add("multiple");
             bool key = a.Type == "key";
             r.MapHeader(2 + (key ? 1 : 0) + (a.Token != null ? 1 : 0) + (flags.Count > 0 ? 1 : 0) + (a.Arguments.Count > 0 ? 1 : 0));
-            r.Bulk("name");
-            r.Bulk(a.Name);
-            r.Bulk("type");
-            r.Bulk(a.Type);
-            if (key)
-            {
-                r.Bulk("key_spec_index");
-                r.Integer(0);
-            }
-            if (a.Token != null)
-            {
-                r.Bulk("token");
-                r.Bulk(a.Token);
-            }
+            Pair(r, "name", a.Name);
+            Pair(r, "type", a.Type);
+            if (key) Pair(r, "key_spec_index", 0);
+            if (a.Token != null) Pair(r, "token", a.Token);
             if (flags.Count > 0)
             {
                 r.Bulk("flags");
@@ -217,17 +213,10 @@ public static class CommandCommands
         bool complexity = c.Complexity.Length > 0;
         var arguments = CommandSyntax.Parse(c.Syntax);
         r.MapHeader(3 + (complexity ? 1 : 0) + (arguments.Count > 0 ? 1 : 0) + (c.Subcommands.Count > 0 ? 1 : 0));
-        r.Bulk("summary");
-        r.Bulk(c.Summary);
-        r.Bulk("since");
-        r.Bulk(c.Since);
-        r.Bulk("group");
-        r.Bulk(c.Group);
-        if (complexity)
-        {
-            r.Bulk("complexity");
-            r.Bulk(c.Complexity);
-        }
+        Pair(r, "summary", c.Summary);
+        Pair(r, "since", c.Since);
+        Pair(r, "group", c.Group);
+        if (complexity) Pair(r, "complexity", c.Complexity);
         if (arguments.Count > 0)
         {
             r.Bulk("arguments");

@@ -112,7 +112,8 @@ public static class InfoCommand
         ulong peak = Math.Max(server.Stats.PeakMemory, used);
         ulong startup = server.UsedMemoryStartup;
         long rss = ProcessStats.Rss();
-        long regionRss = ProcessStats.MappingRss((nint)ks.Region.Base);
+        // Only [base, top) can have been touched: the rest of the reservation is never written.
+        long regionRss = ProcessStats.ResidentBytes(ks.Region.Base, ks.Alloc.Top);
         long totalRam = ProcessStats.TotalSystemMemory();
         // Overhead as Redis counts it: the startup footprint plus the key indexes' bucket arrays.
         ulong indexBytes = 0;

@@ -1,16 +1,9 @@
 namespace RedisLite.Tests;
 
 /// <summary>COMMAND INFO/DOCS/LIST/HELP replies in Redis 7.0's shapes (and, for rows RedisLite describes fully, Redis's exact words).</summary>
-public class CommandCommandTests : IClassFixture<CommandCommandTests.Server>
+public class CommandCommandTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
-    public sealed class Server : IDisposable
-    {
-        public TestServer S { get; } = new();
-        public void Dispose() => S.Dispose();
-    }
-
-    private readonly TestServer _s;
-    public CommandCommandTests(Server f) => _s = f.S;
+    private readonly TestServer _s = fixture.S;
 
     private static object?[] Arr(object? o) => Assert.IsType<object?[]>(o);
 
@@ -86,42 +79,22 @@ public class CommandCommandTests : IClassFixture<CommandCommandTests.Server>
 
     /// <summary>Rows whose COMMAND INFO RedisLite gives completely (no tips, no hand-tuned key specs) match Redis byte for byte.</summary>
     [SkippableFact]
-    public void InfoEqualsRedisServerForFullyDescribedCommands()
-    {
-        ReferenceRedis.SkipIfAbsent();
-        using var redis = new ReferenceRedis();
-        using var rc = redis.Client();
-        using var c = _s.Client();
-        foreach (var name in new[] { "get", "config|get", "config|resetstat", "client|id", "client|getname", "select", "echo", "hello", "auth", "getrange", "lcs" })
-        {
-            var ours = c.CallRaw("COMMAND", "INFO", name);
-            var theirs = rc.CallRaw("COMMAND", "INFO", name);
-            Assert.Equal(Show(theirs), Show(ours));
-        }
-    }
+    public void InfoEqualsRedisServerForFullyDescribedCommands() => AssertSameAsRedis("INFO",
+        ["get", "config|get", "config|resetstat", "client|id", "client|getname", "select", "echo", "hello", "auth", "getrange", "lcs"]);
 
     /// <summary>DOCS of rows whose syntax line carries everything Redis documents (no history, no per-option "since") equal Redis's.</summary>
     [SkippableFact]
-    public void DocsEqualRedisServerForPlainCommands()
+    public void DocsEqualRedisServerForPlainCommands() => AssertSameAsRedis("DOCS",
+        ["get", "mget", "mset", "msetnx", "setnx", "psetex", "getdel", "strlen", "decrby", "move", "touch",
+         "select", "dbsize", "swapdb", "ping", "echo", "time", "monitor", "client|setname", "config|resetstat", "object|freq"]);
+
+    private void AssertSameAsRedis(string subcommand, string[] names)
     {
         ReferenceRedis.SkipIfAbsent();
         using var redis = new ReferenceRedis();
         using var rc = redis.Client();
         using var c = _s.Client();
-        foreach (var name in new[] { "get", "mget", "mset", "msetnx", "setnx", "psetex", "getdel", "strlen", "decrby", "move", "touch",
-                     "select", "dbsize", "swapdb", "ping", "echo", "time", "monitor", "client|setname", "config|resetstat", "object|freq" })
-        {
-            var ours = c.CallRaw("COMMAND", "DOCS", name);
-            var theirs = rc.CallRaw("COMMAND", "DOCS", name);
-            Assert.Equal(Show(theirs), Show(ours));
-        }
+        foreach (var name in names)
+            Assert.Equal(ReplyText.Show(rc.CallRaw("COMMAND", subcommand, name)), ReplyText.Show(c.CallRaw("COMMAND", subcommand, name)));
     }
-
-    private static string Show(object? o) => o switch
-    {
-        null => "nil",
-        byte[] b => "\"" + System.Text.Encoding.UTF8.GetString(b) + "\"",
-        object?[] a => "[" + string.Join(",", a.Select(Show)) + "]",
-        _ => o.ToString()!,
-    };
 }

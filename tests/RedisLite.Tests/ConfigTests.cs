@@ -7,16 +7,9 @@ namespace RedisLite.Tests;
 /// checked against Redis 7.0's replies and fatal-error texts; where redis-server is installed the
 /// same requests go to it and the answers must be identical.
 /// </summary>
-public class ConfigTests : IClassFixture<ConfigTests.Server>
+public class ConfigTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
-    public sealed class Server : IDisposable
-    {
-        public TestServer S { get; } = new();
-        public void Dispose() => S.Dispose();
-    }
-
-    private readonly TestServer _s;
-    public ConfigTests(Server f) => _s = f.S;
+    private readonly TestServer _s = fixture.S;
 
     private static Dictionary<string, string> AsMap(object? reply)
     {
@@ -45,45 +38,40 @@ public class ConfigTests : IClassFixture<ConfigTests.Server>
 
     private static string Get(RespClient c, string name) => AsMap(c.Call("CONFIG", "GET", name))[name];
 
+    private static void SetThenGet(RespClient c, string name, string value, string shown)
+    {
+        Assert.Equal("OK", c.Call("CONFIG", "SET", name, value));
+        Assert.Equal(shown, Get(c, name));
+    }
+
     [Fact]
     public void SetCoversEveryParameterClass()
     {
         using var c = _s.Client();
         // bool
-        Assert.Equal("OK", c.Call("CONFIG", "SET", "activerehashing", "NO"));
-        Assert.Equal("no", Get(c, "activerehashing"));
-        Assert.Equal("OK", c.Call("CONFIG", "SET", "activerehashing", "yes"));
+        SetThenGet(c, "activerehashing", "NO", "no");
+        SetThenGet(c, "activerehashing", "yes", "yes");
         // integer, with Redis's clamp of hz to 1..500
-        Assert.Equal("OK", c.Call("CONFIG", "SET", "hz", "600"));
-        Assert.Equal("500", Get(c, "hz"));
-        Assert.Equal("OK", c.Call("CONFIG", "SET", "hz", "0"));
-        Assert.Equal("1", Get(c, "hz"));
-        Assert.Equal("OK", c.Call("CONFIG", "SET", "hz", "10"));
+        SetThenGet(c, "hz", "600", "500");
+        SetThenGet(c, "hz", "0", "1");
+        SetThenGet(c, "hz", "10", "10");
         // memory, with units
-        Assert.Equal("OK", c.Call("CONFIG", "SET", "maxmemory", "1gb"));
-        Assert.Equal("1073741824", Get(c, "maxmemory"));
-        Assert.Equal("OK", c.Call("CONFIG", "SET", "maxmemory", "10k"));
-        Assert.Equal("10000", Get(c, "maxmemory"));
-        Assert.Equal("OK", c.Call("CONFIG", "SET", "maxmemory", "0"));
+        SetThenGet(c, "maxmemory", "1gb", "1073741824");
+        SetThenGet(c, "maxmemory", "10k", "10000");
+        SetThenGet(c, "maxmemory", "0", "0");
         // enum, case-insensitive, stored lower-case
-        Assert.Equal("OK", c.Call("CONFIG", "SET", "maxmemory-policy", "ALLKEYS-LRU"));
-        Assert.Equal("allkeys-lru", Get(c, "maxmemory-policy"));
-        Assert.Equal("OK", c.Call("CONFIG", "SET", "maxmemory-policy", "noeviction"));
+        SetThenGet(c, "maxmemory-policy", "ALLKEYS-LRU", "allkeys-lru");
+        SetThenGet(c, "maxmemory-policy", "noeviction", "noeviction");
         // string
-        Assert.Equal("OK", c.Call("CONFIG", "SET", "requirepass", "s3cret"));
-        Assert.Equal("s3cret", Get(c, "requirepass"));
-        Assert.Equal("OK", c.Call("CONFIG", "SET", "requirepass", ""));
+        SetThenGet(c, "requirepass", "s3cret", "s3cret");
+        SetThenGet(c, "requirepass", "", "");
         // save: pairs, "" disables
-        Assert.Equal("OK", c.Call("CONFIG", "SET", "save", "100 10 200 20"));
-        Assert.Equal("100 10 200 20", Get(c, "save"));
-        Assert.Equal("OK", c.Call("CONFIG", "SET", "save", ""));
-        Assert.Equal("", Get(c, "save"));
+        SetThenGet(c, "save", "100 10 200 20", "100 10 200 20");
+        SetThenGet(c, "save", "", "");
         // notify-keyspace-events: canonical form
-        Assert.Equal("OK", c.Call("CONFIG", "SET", "notify-keyspace-events", "KEA"));
-        Assert.Equal("AKE", Get(c, "notify-keyspace-events"));
-        Assert.Equal("OK", c.Call("CONFIG", "SET", "notify-keyspace-events", "Ex$"));
-        Assert.Equal("$xE", Get(c, "notify-keyspace-events"));
-        Assert.Equal("OK", c.Call("CONFIG", "SET", "notify-keyspace-events", ""));
+        SetThenGet(c, "notify-keyspace-events", "KEA", "AKE");
+        SetThenGet(c, "notify-keyspace-events", "Ex$", "$xE");
+        SetThenGet(c, "notify-keyspace-events", "", "");
         // list (bind): the same value is accepted, a new one cannot take effect without a restart
         Assert.Equal("OK", c.Call("CONFIG", "SET", "bind", "127.0.0.1"));
         Assert.Equal("ERR CONFIG SET failed (possibly related to argument 'bind') - Failed to bind to specified addresses.",
@@ -202,22 +190,10 @@ public class ConfigTests : IClassFixture<ConfigTests.Server>
                 expected = AsMap(expected).OrderBy(p => p.Key).SelectMany(p => new object?[] { p.Key, p.Value }).ToArray();
                 actual = AsMap(actual).OrderBy(p => p.Key).SelectMany(p => new object?[] { p.Key, p.Value }).ToArray();
             }
-            Assert.True(Equivalent(expected, actual), $"{string.Join(' ', cmd)}: redis said {Show(expected)}, RedisLite said {Show(actual)}");
+            Assert.True(ReplyText.Show(expected) == ReplyText.Show(actual),
+                $"{string.Join(' ', cmd)}: redis said {ReplyText.Show(expected)}, RedisLite said {ReplyText.Show(actual)}");
         }
     }
-
-    private static bool Equivalent(object? a, object? b) => (a, b) switch
-    {
-        (object?[] x, object?[] y) => x.Length == y.Length && x.Zip(y).All(p => Equivalent(p.First, p.Second)),
-        _ => Equals(a, b),
-    };
-
-    private static string Show(object? o) => o switch
-    {
-        null => "(nil)",
-        object?[] a => "[" + string.Join(", ", a.Select(Show)) + "]",
-        _ => o.ToString()!,
-    };
 
     [Fact]
     public void ProtectedConfigsFollowEnableProtectedConfigsLocal()
@@ -268,15 +244,16 @@ public class ConfigTests : IClassFixture<ConfigTests.Server>
     {
         string dir = Directory.CreateTempSubdirectory("redislite-conf-").FullName;
         string conf = Path.Combine(dir, "redis.conf");
-        File.WriteAllText(conf, """
+        File.WriteAllText(Path.Combine(dir, "included.conf"), "slowlog-max-len 64\nmaxmemory-samples 7\n");
+        File.WriteAllText(conf, $$"""
             # a redis.conf-style file
+            include {{Path.Combine(dir, "included.conf")}}
             hz 20
             maxmemory-policy allkeys-lru
             save 3600 1
             save 300 100
               MAXMEMORY   "2mb"
             notify-keyspace-events "KEA"
-            slowlog-max-len 64
             """);
         using var s = TestServer.WithConfigFile(conf, "--hz", "30", "--save", "60", "10");
         using var c = s.Client();
@@ -286,6 +263,7 @@ public class ConfigTests : IClassFixture<ConfigTests.Server>
         Assert.Equal("2097152", Get(c, "maxmemory"));
         Assert.Equal("AKE", Get(c, "notify-keyspace-events"));
         Assert.Equal("64", Get(c, "slowlog-max-len"));
+        Assert.Equal("7", Get(c, "maxmemory-samples"));
         Assert.Equal(conf, InfoField(c, "server", "config_file"));
     }
 
@@ -369,5 +347,9 @@ public class ConfigTests : IClassFixture<ConfigTests.Server>
         Assert.Empty(config.Save.Points);
         Assert.Equal(["127.0.0.1", "::1"], config.Bind.Values);
         Assert.Equal(5, config.Hz.Value);
+
+        // "-" reads more configuration from stdin, after the file and before the options.
+        text = ConfigFile.FromCommandLine(["-", "--hz", "9"], out _, new StringReader("hz 7\nmaxmemory-samples 3\n"));
+        Assert.Equal("hz 7\nmaxmemory-samples 3\n\nhz \"9\" ", text);
     }
 }

@@ -76,15 +76,7 @@ public sealed class ReferenceRedis : IDisposable
 
     public void Dispose()
     {
-        try
-        {
-            if (!Process.HasExited)
-            {
-                Process.Kill();
-                Process.WaitForExit(5000);
-            }
-        }
-        catch (InvalidOperationException) { }
+        TestServer.Stop(Process);
         try { Directory.Delete(_dir, true); } catch (IOException) { }
     }
 }

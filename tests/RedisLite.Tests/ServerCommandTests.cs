@@ -5,18 +5,21 @@ using System.Text.RegularExpressions;
 namespace RedisLite.Tests;
 
 /// <summary>TIME, LASTSAVE, SHUTDOWN, MONITOR and DEBUG, with Redis 7.0's replies and errors.</summary>
-public class ServerCommandTests : IClassFixture<ServerCommandTests.Server>
+public class ServerCommandTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
-    public sealed class Server : IDisposable
-    {
-        public TestServer S { get; } = new();
-        public void Dispose() => S.Dispose();
-    }
-
-    private readonly TestServer _s;
-    public ServerCommandTests(Server f) => _s = f.S;
+    private readonly TestServer _s = fixture.S;
 
     private static string Err(object? reply) => Assert.IsType<RespClient.RespError>(reply).Message;
+
+    // A successful SHUTDOWN sends no reply: the connection closes and the process exits with 0.
+    private static void AssertStops(TestServer s, RespClient c, params object[] shutdown)
+    {
+        c.Send(RespClient.Encode(shutdown));
+        Assert.True(c.IsClosedByServer(), "connection should close without a reply");
+        Assert.True(s.Process.WaitForExit(30_000));
+        s.Process.WaitForExit(); // drains the captured output
+        Assert.Equal(0, s.Process.ExitCode);
+    }
 
     // The server's output arrives asynchronously: wait (generously) for a line.
     private static bool LogShows(TestServer s, string text)
@@ -44,11 +47,7 @@ public class ServerCommandTests : IClassFixture<ServerCommandTests.Server>
     {
         using var s = new TestServer(null, "--save", "100 1");
         using var c = s.Client();
-        c.Send(RespClient.Encode("SHUTDOWN", "NOSAVE"));
-        Assert.True(c.IsClosedByServer(), "connection should close without a reply");
-        Assert.True(s.Process.WaitForExit(30_000));
-        s.Process.WaitForExit(); // drains the captured output
-        Assert.Equal(0, s.Process.ExitCode);
+        AssertStops(s, c, "SHUTDOWN", "NOSAVE");
         Assert.Contains("User requested shutdown...", s.Log);
     }
 
@@ -57,11 +56,7 @@ public class ServerCommandTests : IClassFixture<ServerCommandTests.Server>
     {
         using var s = new TestServer(null, "--save", "");
         using var c = s.Client();
-        c.Send(RespClient.Encode("SHUTDOWN"));
-        Assert.True(c.IsClosedByServer());
-        Assert.True(s.Process.WaitForExit(30_000));
-        s.Process.WaitForExit(); // drains the captured output
-        Assert.Equal(0, s.Process.ExitCode);
+        AssertStops(s, c, "SHUTDOWN");
         Assert.DoesNotContain("Saving the final RDB snapshot", s.Log);
     }
 
@@ -82,11 +77,7 @@ public class ServerCommandTests : IClassFixture<ServerCommandTests.Server>
         Assert.Equal("ERR syntax error", Err(c.Call("SHUTDOWN", "ABORT", "NOW")));
         Assert.Equal("ERR syntax error", Err(c.Call("SHUTDOWN", "LATER")));
         Assert.Equal("ERR No shutdown in progress.", Err(c.Call("SHUTDOWN", "ABORT")));
-        c.Send(RespClient.Encode("SHUTDOWN", "SAVE", "FORCE"));
-        Assert.True(c.IsClosedByServer());
-        Assert.True(s.Process.WaitForExit(30_000));
-        s.Process.WaitForExit(); // drains the captured output
-        Assert.Equal(0, s.Process.ExitCode);
+        AssertStops(s, c, "SHUTDOWN", "SAVE", "FORCE");
         Assert.Contains("Error trying to save the DB. Exit anyway.", s.Log);
     }
 

@@ -82,14 +82,17 @@ public sealed class TestServer : IDisposable
     public StackExchange.Redis.ConnectionMultiplexer Multiplexer() =>
         StackExchange.Redis.ConnectionMultiplexer.Connect($"127.0.0.1:{Port},allowAdmin=true,abortConnect=false,connectTimeout=10000,syncTimeout=10000");
 
-    public void Dispose()
+    public void Dispose() => Stop(Process);
+
+    /// <summary>Kills a server process that is still running and waits briefly for it.</summary>
+    public static void Stop(Process process)
     {
         try
         {
-            if (!Process.HasExited)
+            if (!process.HasExited)
             {
-                Process.Kill();
-                Process.WaitForExit(5000);
+                process.Kill();
+                process.WaitForExit(5000);
             }
         }
         catch (InvalidOperationException) { }
