@@ -48,7 +48,7 @@ public sealed class ActiveExpire(RedisServer server)
         if (expires.Count == 0 && header.AvgTtlMs != 0) header.AvgTtlMs = 0;
         while (expires.Count > 0)
         {
-            var visitor = new Sampler(ks, db, perLoop);
+            var visitor = new Sampler(ks);
             int buckets = 0;
             ulong cursor = header.ExpiresCursor;
             do
@@ -77,7 +77,7 @@ public sealed class ActiveExpire(RedisServer server)
         return true;
     }
 
-    private struct Sampler(Keyspace ks, int db, int max) : IDictVisitor
+    private struct Sampler(Keyspace ks) : IDictVisitor
     {
         public int Sampled;
         public List<ulong>? Expired = new();
