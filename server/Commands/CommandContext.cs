@@ -91,6 +91,7 @@ public sealed class CommandContext(RedisServer server, Client client)
     public void Error(string message)
     {
         Failed = true;
+        Server.Stats.CountError(message);
         Reply.Error(message);
     }
 

@@ -18,7 +18,12 @@ public sealed class TestServer : IDisposable
 
     public TestServer(params string[] args) : this(null, args) { }
 
-    public TestServer(string? dir, params string[] args)
+    public TestServer(string? dir, params string[] args) : this(dir, null, args) { }
+
+    /// <summary>Starts the server with a redis.conf-style file as its first argument, then the usual options.</summary>
+    public static TestServer WithConfigFile(string configFile, params string[] args) => new(null, configFile, args);
+
+    private TestServer(string? dir, string? configFile, string[] args)
     {
         Port = FreePort();
         Dir = dir ?? Directory.CreateTempSubdirectory("redislite-test-").FullName;
@@ -29,6 +34,7 @@ public sealed class TestServer : IDisposable
             UseShellExecute = false,
         };
         psi.ArgumentList.Add(ServerDll);
+        if (configFile != null) psi.ArgumentList.Add(configFile);
         foreach (var a in new[] { "--port", Port.ToString(), "--dir", Dir, "--enable-debug-command", "yes" }.Concat(args))
             psi.ArgumentList.Add(a);
         Process = Process.Start(psi)!;
@@ -76,14 +82,17 @@ public sealed class TestServer : IDisposable
     public StackExchange.Redis.ConnectionMultiplexer Multiplexer() =>
         StackExchange.Redis.ConnectionMultiplexer.Connect($"127.0.0.1:{Port},allowAdmin=true,abortConnect=false,connectTimeout=10000,syncTimeout=10000");
 
-    public void Dispose()
+    public void Dispose() => Stop(Process);
+
+    /// <summary>Kills a server process that is still running and waits briefly for it.</summary>
+    public static void Stop(Process process)
     {
         try
         {
-            if (!Process.HasExited)
+            if (!process.HasExited)
             {
-                Process.Kill();
-                Process.WaitForExit(5000);
+                process.Kill();
+                process.WaitForExit(5000);
             }
         }
         catch (InvalidOperationException) { }
