@@ -54,7 +54,7 @@ public sealed class RespConnectionHandler(RedisServer server) : ConnectionHandle
 
     private async Task ServeAsync(Client client, PipeReader input, PipeWriter output)
     {
-        byte[]? scratch = null;
+        using var contiguous = new ContiguousReadBuffer();
         long needed = 0;
         try
         {
@@ -62,6 +62,8 @@ public sealed class RespConnectionHandler(RedisServer server) : ConnectionHandle
             {
                 var result = await input.ReadAsync();
                 var buffer = result.Buffer;
+                // Like Redis, any bytes count as interaction: a slow upload of a big value is not idle.
+                client.LastInteractionMs = Environment.TickCount64;
                 client.QueryBufferBytes = buffer.Length;
                 if (buffer.Length >= server.Config.ClientQueryBufferLimit.Value)
                 {
@@ -73,29 +75,18 @@ public sealed class RespConnectionHandler(RedisServer server) : ConnectionHandle
                     input.AdvanceTo(buffer.Start, buffer.End);
                     continue;
                 }
-                ReadOnlyMemory<byte> mem;
-                if (buffer.IsSingleSegment) mem = buffer.First;
-                else
-                {
-                    if (scratch == null || scratch.Length < buffer.Length)
-                    {
-                        if (scratch != null) ArrayPool<byte>.Shared.Return(scratch);
-                        scratch = ArrayPool<byte>.Shared.Rent((int)buffer.Length);
-                    }
-                    buffer.CopyTo(scratch);
-                    mem = scratch.AsMemory(0, (int)buffer.Length);
-                }
+                var mem = contiguous.View(buffer);
 
                 int pos = 0;
                 bool close = false;
-                bool incomplete = false;
                 while (true)
                 {
-                    incomplete = RunBatch(client, mem, ref pos, ref close, out needed);
+                    bool incomplete = RunBatch(client, mem, ref pos, ref close, out needed);
                     var flush = await FlushAsync(client, output);
                     if (close || flush.IsCompleted || client.Killed) return;
                     if (incomplete || pos >= mem.Length) break;
                 }
+                contiguous.Consumed(pos);
                 Interlocked.Add(ref server.Stats.NetInputBytes, pos);
                 input.AdvanceTo(buffer.GetPosition(pos), buffer.End);
                 if (result.IsCompleted) return;
@@ -108,7 +99,6 @@ public sealed class RespConnectionHandler(RedisServer server) : ConnectionHandle
         }
         finally
         {
-            if (scratch != null) ArrayPool<byte>.Shared.Return(scratch);
             await input.CompleteAsync();
         }
     }
@@ -147,7 +137,7 @@ public sealed class RespConnectionHandler(RedisServer server) : ConnectionHandle
                 if (status == ParseStatus.Error)
                 {
                     Log.Verbose($"Protocol error ({client.Parser.Error}) from client: id={client.Id} addr={client.RemoteAddress}");
-                    client.Writer.Error("ERR " + client.Parser.Error);
+                    client.Writer.Error(client.Parser.ErrorReply());
                     close = true;
                     return false;
                 }

@@ -122,6 +122,16 @@ public sealed class RespWriter
         Raw("\r\n"u8);
     }
 
+    /// <summary>An error reply from raw bytes (client bytes echoed as Redis echoes them); CR/LF become spaces.</summary>
+    public void Error(ReadOnlySpan<byte> s)
+    {
+        Raw("-"u8);
+        var dst = Take(s.Length);
+        for (int i = 0; i < s.Length; i++) dst[i] = s[i] is (byte)'\r' or (byte)'\n' ? (byte)' ' : s[i];
+        _pos += s.Length;
+        Raw("\r\n"u8);
+    }
+
     public void Integer(long n) => Line((byte)':', n);
 
     public void Bulk(ReadOnlySpan<byte> s)
