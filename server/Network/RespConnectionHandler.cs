@@ -19,6 +19,11 @@ public sealed class RespConnectionHandler(RedisServer server) : ConnectionHandle
 {
     private const int FlushThreshold = 64 * 1024;
 
+    // The transport stops reading past the query buffer limit in force at startup (Program sets
+    // its read buffer from it), and a frame is parsed from one array: a frame larger than either
+    // could never complete, so the effective limit is the smallest of them and the live setting.
+    private readonly long _readLimit = Math.Min(server.Config.ClientQueryBufferLimit.Value, Array.MaxLength);
+
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
         var output = connection.Transport.Output;
@@ -45,6 +50,12 @@ public sealed class RespConnectionHandler(RedisServer server) : ConnectionHandle
         {
             // The peer went away or the client was killed: nothing to report to anyone.
         }
+        catch (Exception e)
+        {
+            // A bug, not the client's doing: drop only this connection, and say so in the log
+            // (Kestrel's own logging is off).
+            Log.Warning($"Closing client after an internal error: id={client.Id} addr={client.RemoteAddress} last_cmd={client.LastCommand}: {e}");
+        }
         finally
         {
             server.Clients.Remove(client);
@@ -65,9 +76,9 @@ public sealed class RespConnectionHandler(RedisServer server) : ConnectionHandle
                 // Like Redis, any bytes count as interaction: a slow upload of a big value is not idle.
                 client.LastInteractionMs = Environment.TickCount64;
                 client.QueryBufferBytes = buffer.Length;
-                if (buffer.Length >= server.Config.ClientQueryBufferLimit.Value)
+                if (buffer.Length >= QueryBufferLimit)
                 {
-                    Log.Warning($"Closing client that reached max query buffer length: id={client.Id} addr={client.RemoteAddress} (qbuf={buffer.Length})");
+                    LogQueryBufferLimit(client, buffer.Length);
                     return;
                 }
                 if (buffer.Length < needed && !result.IsCompleted)
@@ -86,6 +97,11 @@ public sealed class RespConnectionHandler(RedisServer server) : ConnectionHandle
                     if (close || flush.IsCompleted || client.Killed) return;
                     if (incomplete || pos >= mem.Length) break;
                 }
+                if (needed >= QueryBufferLimit)
+                {
+                    LogQueryBufferLimit(client, needed);
+                    return;
+                }
                 contiguous.Consumed(pos);
                 Interlocked.Add(ref server.Stats.NetInputBytes, pos);
                 input.AdvanceTo(buffer.GetPosition(pos), buffer.End);
@@ -102,6 +118,11 @@ public sealed class RespConnectionHandler(RedisServer server) : ConnectionHandle
             await input.CompleteAsync();
         }
     }
+
+    private long QueryBufferLimit => Math.Min(_readLimit, server.Config.ClientQueryBufferLimit.Value);
+
+    private static void LogQueryBufferLimit(Client client, long bytes) =>
+        Log.Warning($"Closing client that reached max query buffer length: id={client.Id} addr={client.RemoteAddress} (qbuf={bytes})");
 
     /// <summary>Parses and executes commands from <paramref name="pos"/> under the store lock. Returns true if the rest is an incomplete frame.</summary>
     private bool RunBatch(Client client, ReadOnlyMemory<byte> mem, ref int pos, ref bool close, out long needed)
