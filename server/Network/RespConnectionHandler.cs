@@ -92,8 +92,20 @@ public sealed class RespConnectionHandler(RedisServer server) : ConnectionHandle
                 bool close = false;
                 while (true)
                 {
-                    bool incomplete = RunBatch(client, mem, ref pos, ref close, out needed);
-                    var flush = await FlushAsync(client, output);
+                    // A monitor's output has a second writer, the monitor pump (see PumpMonitorAsync).
+                    bool gated = client.IsMonitor;
+                    if (gated) await client.OutputGate.WaitAsync();
+                    bool incomplete;
+                    FlushResult flush;
+                    try
+                    {
+                        incomplete = RunBatch(client, mem, ref pos, ref close, out needed);
+                        flush = await output.FlushAsync();
+                    }
+                    finally
+                    {
+                        if (gated) client.OutputGate.Release();
+                    }
                     if (close || flush.IsCompleted || client.Killed) return;
                     if (incomplete || pos >= mem.Length) break;
                 }
@@ -145,45 +157,32 @@ public sealed class RespConnectionHandler(RedisServer server) : ConnectionHandle
 
     private bool RunLocked(Client client, ReadOnlyMemory<byte> mem, ref int pos, ref bool close, ref long needed, long maxBulk)
     {
+        while (pos < mem.Length)
         {
-            while (pos < mem.Length)
+            var status = client.Parser.Parse(mem, ref pos, client.Args, maxBulk, client.Authenticated);
+            if (status == ParseStatus.Incomplete)
             {
-                int start = pos;
-                var status = client.Parser.Parse(mem, ref pos, client.Args, maxBulk, client.Authenticated);
-                if (status == ParseStatus.Incomplete)
-                {
-                    needed = client.Parser.NeededBytes;
-                    return true;
-                }
-                if (status == ParseStatus.Error)
-                {
-                    Log.Verbose($"Protocol error ({client.Parser.Error}) from client: id={client.Id} addr={client.RemoteAddress}");
-                    client.Writer.Error(client.Parser.ErrorReply());
-                    close = true;
-                    return false;
-                }
-                if (status == ParseStatus.Empty) continue;
-                server.Executor.Execute(client);
-                if (client.CloseAfterReply)
-                {
-                    close = true;
-                    return false;
-                }
-                if (client.Writer.Pending >= FlushThreshold) return false;
+                needed = client.Parser.NeededBytes;
+                return true;
             }
+            if (status == ParseStatus.Error)
+            {
+                Log.Verbose($"Protocol error ({client.Parser.Error}) from client: id={client.Id} addr={client.RemoteAddress}");
+                client.Writer.Error(client.Parser.ErrorReply());
+                close = true;
+                return false;
+            }
+            if (status == ParseStatus.Empty) continue;
+            server.Executor.Execute(client);
+            if (client.CloseAfterReply)
+            {
+                close = true;
+                return false;
+            }
+            // Cut the batch so the flush, which waits while the client is not reading, happens outside the lock.
+            if (client.Writer.Pending >= FlushThreshold) return false;
         }
         return false;
-    }
-
-    // A monitor's output has two writers, its own connection loop and the monitor pump: both
-    // write under the store lock and flush under the client's output gate (PipeWriter allows one
-    // flusher at a time). Ordinary clients skip the gate.
-    private static async ValueTask<FlushResult> FlushAsync(Client client, PipeWriter output)
-    {
-        if (!client.IsMonitor) return await output.FlushAsync();
-        await client.OutputGate.WaitAsync();
-        try { return await output.FlushAsync(); }
-        finally { client.OutputGate.Release(); }
     }
 
     private async Task PumpMonitorAsync(Client client, PipeWriter output)
@@ -192,12 +191,23 @@ public sealed class RespConnectionHandler(RedisServer server) : ConnectionHandle
         {
             await foreach (var line in client.MonitorQueue!.ReadAllAsync())
             {
-                lock (server.StoreLock)
+                // A PipeWriter takes one writer at a time, and writing (GetMemory/Advance) races
+                // with a flush as much as two flushes do: the connection loop and this pump each
+                // hold the client's output gate from their first write to the end of their flush.
+                await client.OutputGate.WaitAsync();
+                try
                 {
-                    client.Writer.Raw(line);
-                    client.Writer.Commit();
+                    lock (server.StoreLock)
+                    {
+                        client.Writer.Raw(line);
+                        client.Writer.Commit();
+                    }
+                    await output.FlushAsync();
                 }
-                await FlushAsync(client, output);
+                finally
+                {
+                    client.OutputGate.Release();
+                }
             }
         }
         catch (Exception)

@@ -70,11 +70,17 @@ public sealed class RespWriter
     {
         if (bytes.Length > 64 * 1024)
         {
+            // A big value goes in the output's own blocks, not one buffer of its size per reply.
             Commit();
-            var dst = _out.GetSpan(bytes.Length);
-            bytes.CopyTo(dst);
-            _out.Advance(bytes.Length);
-            BytesWritten += bytes.Length;
+            while (bytes.Length > 0)
+            {
+                var dst = _out.GetSpan();
+                int n = Math.Min(dst.Length, bytes.Length);
+                bytes[..n].CopyTo(dst);
+                _out.Advance(n);
+                BytesWritten += n;
+                bytes = bytes[n..];
+            }
             return;
         }
         bytes.CopyTo(Take(bytes.Length));
