@@ -131,6 +131,19 @@ public sealed class RespConnectionHandler(RedisServer server) : ConnectionHandle
         }
     }
 
+    private static long _lastSecurityWarningMs = long.MinValue / 2;
+
+    private static bool IsCrossProtocolAttack(RespArgs args) => args.Is(0, "POST") || args.Is(0, "HOST:");
+
+    private static void SecurityWarning()
+    {
+        long now = Environment.TickCount64;
+        // Redis logs this at most once a minute.
+        if (now - Interlocked.Read(ref _lastSecurityWarningMs) < 60_000) return;
+        Interlocked.Exchange(ref _lastSecurityWarningMs, now);
+        Log.Warning("Possible SECURITY ATTACK detected. It looks like somebody is sending POST or Host: commands to Redis. This is likely due to an attacker attempting to use Cross Protocol Scripting to compromise your Redis instance. Connection aborted.");
+    }
+
     private long QueryBufferLimit => Math.Min(_readLimit, server.Config.ClientQueryBufferLimit.Value);
 
     private static void LogQueryBufferLimit(Client client, long bytes) =>
@@ -173,6 +186,15 @@ public sealed class RespConnectionHandler(RedisServer server) : ConnectionHandle
                 return false;
             }
             if (status == ParseStatus.Empty) continue;
+            if (IsCrossProtocolAttack(client.Args))
+            {
+                // Redis's securityWarningCommand: an HTTP request sent to Redis (a browser tricked
+                // into it) gets the connection closed, replies to its earlier lines dropped.
+                SecurityWarning();
+                client.Writer.Discard();
+                close = true;
+                return false;
+            }
             server.Executor.Execute(client);
             if (client.CloseAfterReply)
             {

@@ -61,6 +61,9 @@ public sealed class RespWriter
         _mem = default;
     }
 
+    /// <summary>Drops the replies gathered since the last commit (batches commit once, at their end).</summary>
+    public void Discard() => _pos = 0;
+
     public void ResetCounter() => BytesWritten = 0;
 
     /// <summary>Bytes gathered or committed since the counter was reset.</summary>

@@ -30,7 +30,7 @@ public class ProtocolTests : IClassFixture<ProtocolTests.Servers>
     private const string InvalidBulk = "-ERR Protocol error: invalid bulk length\r\n";
     private const string Unbalanced = "-ERR Protocol error: unbalanced quotes in request\r\n";
 
-    /// <summary>Requests that are protocol errors: Redis replies the error and closes the connection.</summary>
+    /// <summary>Requests that are protocol errors (Redis replies the error and closes) or HTTP (Redis just closes).</summary>
     private static readonly Dictionary<string, (string Request, string Reply)> ErrorCases = new()
     {
         ["count not a number"] = ("*x\r\n", InvalidMultibulk),
@@ -56,6 +56,9 @@ public class ProtocolTests : IClassFixture<ProtocolTests.Servers>
             ("PING\r\nECHO a\r\n*1\r\nx\r\nPING\r\n", "+PONG\r\n$1\r\na\r\n-ERR Protocol error: expected '$', got 'x'\r\n"),
         ["too big inline request"] = (new string('a', 70000), "-ERR Protocol error: too big inline request\r\n"),
         ["too big mbulk count string"] = ("*" + new string('1', 70000), "-ERR Protocol error: too big mbulk count string\r\n"),
+        ["HTTP POST (cross-protocol attack): closed without a reply"] = ("POST / HTTP/1.1\r\nHost: localhost\r\n\r\n", ""),
+        ["Host: line drops the replies before it"] = ("PING\r\nHost: x\r\nPING\r\n", ""),
+        ["post as a multibulk command"] = ("*1\r\n$4\r\npOsT\r\n", ""),
         ["too big bulk count string"] = ("*1\r\n$" + new string('1', 70000), "-ERR Protocol error: too big bulk count string\r\n"),
     };
 
@@ -90,6 +93,7 @@ public class ProtocolTests : IClassFixture<ProtocolTests.Servers>
         ["unknown command name cut at 128 bytes"] = (new string('X', 200) + "\r\n", $"-ERR unknown command '{new string('X', 128)}', with args beginning with: \r\n"),
         ["unknown command echoes raw bytes, CR LF as spaces"] = ("FOO \"a\\xffb\\r\\n\"\r\n", "-ERR unknown command 'FOO', with args beginning with: 'a\u00ffb  ' \r\n"),
         ["unknown command arg cut at NUL"] = ("*2\r\n$3\r\nFOO\r\n$3\r\na\0b\r\n", "-ERR unknown command 'FOO', with args beginning with: 'a' \r\n"),
+        ["post as an argument is fine"] = ("GET post\r\n", "$-1\r\n"),
         ["wrong number of arguments GET"] = ("GET\r\n", "-ERR wrong number of arguments for 'get' command\r\n"),
         ["wrong number of arguments SET"] = ("*2\r\n$3\r\nsEt\r\n$1\r\nk\r\n", "-ERR wrong number of arguments for 'set' command\r\n"),
         ["wrong number of arguments subcommand"] = ("CONFIG GET\r\n", "-ERR wrong number of arguments for 'config|get' command\r\n"),
