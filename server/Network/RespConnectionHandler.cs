@@ -1,6 +1,4 @@
-using System.Buffers;
 using System.IO.Pipelines;
-using System.Threading.Channels;
 using Microsoft.AspNetCore.Connections;
 using RedisLite.Server;
 
@@ -11,8 +9,11 @@ namespace RedisLite.Network;
 /// (ARCHITECTURE.md section 1). Reads whatever bytes arrived, parses every complete command in
 /// them, executes the batch under one acquisition of the store lock, writes the replies into the
 /// PipeWriter and flushes once. A batch whose replies pass <see cref="FlushThreshold"/> is cut so
-/// the flush (which waits while the client is not reading) happens outside the lock; waiting on
-/// that flush also stops reading, so a client that never reads cannot grow memory.
+/// the flush (which waits while the client is not reading) happens outside the lock; while it
+/// waits nothing more is parsed, and the transport holds at most the query buffer limit of unread
+/// input, so a client that never reads has bounded memory. A frame still arriving is not parsed
+/// again until the bytes it declared are there (<see cref="RespParser.NeededBytes"/>), and is
+/// resumed rather than re-parsed when it is (see <see cref="RespParser"/>, <see cref="ContiguousReadBuffer"/>).
 /// A protocol error gets Redis's error text and closes the connection; nothing else is touched.
 /// </summary>
 public sealed class RespConnectionHandler(RedisServer server) : ConnectionHandler
@@ -107,6 +108,8 @@ public sealed class RespConnectionHandler(RedisServer server) : ConnectionHandle
                         if (gated) client.OutputGate.Release();
                     }
                     if (close || flush.IsCompleted || client.Killed) return;
+                    // As in Redis, a client taking its replies is not idle either.
+                    client.LastInteractionMs = Environment.TickCount64;
                     if (incomplete || pos >= mem.Length) break;
                 }
                 if (needed >= QueryBufferLimit)
