@@ -151,6 +151,7 @@ public class BadInputTests
     {
         using var server = new TestServer();
         using var stop = new CancellationTokenSource();
+        var checking = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         long checkerOps = 0;
         var checker = Task.Run(() =>
         {
@@ -165,8 +166,11 @@ public class BadInputTests
                 Assert.Equal(value, c.Call("GET", key));
                 Assert.Equal(++n, c.Call("INCR", "checker:count"));
                 Interlocked.Increment(ref checkerOps);
+                checking.TrySetResult();
             }
         });
+        // The fuzzing starts once the checker is under way, so the two really overlap.
+        await checking.Task.WaitAsync(TimeSpan.FromMinutes(1));
 
         const int workers = 4, framesEach = 250;
         var fuzzers = Enumerable.Range(0, workers).Select(w => Task.Run(() =>
@@ -198,7 +202,7 @@ public class BadInputTests
             stop.Cancel();
         }
         await checker.WaitAsync(TimeSpan.FromMinutes(1));
-        Assert.True(Interlocked.Read(ref checkerOps) > 0);
+        Assert.True(Interlocked.Read(ref checkerOps) > 0, "the checker never ran");
         AssertHealthy(server);
     }
 
