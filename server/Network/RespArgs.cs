@@ -30,6 +30,9 @@ public sealed class RespArgs
         Count = 0;
     }
 
+    /// <summary>Keeps the ranges but reads them from <paramref name="source"/> (the same bytes, moved: a frame resumed in a new read buffer).</summary>
+    public void Rebase(ReadOnlyMemory<byte> source) => Source = source;
+
     public void Add(int start, int length)
     {
         if (Count == _start.Length)

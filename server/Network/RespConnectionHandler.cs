@@ -1,6 +1,4 @@
-using System.Buffers;
 using System.IO.Pipelines;
-using System.Threading.Channels;
 using Microsoft.AspNetCore.Connections;
 using RedisLite.Server;
 
@@ -11,13 +9,21 @@ namespace RedisLite.Network;
 /// (ARCHITECTURE.md section 1). Reads whatever bytes arrived, parses every complete command in
 /// them, executes the batch under one acquisition of the store lock, writes the replies into the
 /// PipeWriter and flushes once. A batch whose replies pass <see cref="FlushThreshold"/> is cut so
-/// the flush (which waits while the client is not reading) happens outside the lock; waiting on
-/// that flush also stops reading, so a client that never reads cannot grow memory.
+/// the flush (which waits while the client is not reading) happens outside the lock; while it
+/// waits nothing more is parsed, and the transport holds at most the query buffer limit of unread
+/// input, so a client that never reads has bounded memory. A frame still arriving is not parsed
+/// again until the bytes it declared are there (<see cref="RespParser.NeededBytes"/>), and is
+/// resumed rather than re-parsed when it is (see <see cref="RespParser"/>, <see cref="ContiguousReadBuffer"/>).
 /// A protocol error gets Redis's error text and closes the connection; nothing else is touched.
 /// </summary>
 public sealed class RespConnectionHandler(RedisServer server) : ConnectionHandler
 {
     private const int FlushThreshold = 64 * 1024;
+
+    // The transport stops reading past the query buffer limit in force at startup (Program sets
+    // its read buffer from it), and a frame is parsed from one array: a frame larger than either
+    // could never complete, so the effective limit is the smallest of them and the live setting.
+    private readonly long _readLimit = Math.Min(server.Config.ClientQueryBufferLimit.Value, Array.MaxLength);
 
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
@@ -45,6 +51,12 @@ public sealed class RespConnectionHandler(RedisServer server) : ConnectionHandle
         {
             // The peer went away or the client was killed: nothing to report to anyone.
         }
+        catch (Exception e)
+        {
+            // A bug, not the client's doing: drop only this connection, and say so in the log
+            // (Kestrel's own logging is off).
+            Log.Warning($"Closing client after an internal error: id={client.Id} addr={client.RemoteAddress} last_cmd={client.LastCommand}: {e}");
+        }
         finally
         {
             server.Clients.Remove(client);
@@ -54,7 +66,7 @@ public sealed class RespConnectionHandler(RedisServer server) : ConnectionHandle
 
     private async Task ServeAsync(Client client, PipeReader input, PipeWriter output)
     {
-        byte[]? scratch = null;
+        using var contiguous = new ContiguousReadBuffer();
         long needed = 0;
         try
         {
@@ -63,10 +75,12 @@ public sealed class RespConnectionHandler(RedisServer server) : ConnectionHandle
                 var result = await input.ReadAsync();
                 Interlocked.Increment(ref server.Stats.ReadsProcessed);
                 var buffer = result.Buffer;
+                // Like Redis, any bytes count as interaction: a slow upload of a big value is not idle.
+                client.LastInteractionMs = Environment.TickCount64;
                 client.QueryBufferBytes = buffer.Length;
-                if (buffer.Length >= server.Config.ClientQueryBufferLimit.Value)
+                if (buffer.Length >= QueryBufferLimit)
                 {
-                    Log.Warning($"Closing client that reached max query buffer length: id={client.Id} addr={client.RemoteAddress} (qbuf={buffer.Length})");
+                    LogQueryBufferLimit(client, buffer.Length);
                     return;
                 }
                 if (buffer.Length < needed && !result.IsCompleted)
@@ -74,37 +88,51 @@ public sealed class RespConnectionHandler(RedisServer server) : ConnectionHandle
                     input.AdvanceTo(buffer.Start, buffer.End);
                     continue;
                 }
-                ReadOnlyMemory<byte> mem;
-                if (buffer.IsSingleSegment) mem = buffer.First;
-                else
-                {
-                    if (scratch == null || scratch.Length < buffer.Length)
-                    {
-                        if (scratch != null) ArrayPool<byte>.Shared.Return(scratch);
-                        scratch = ArrayPool<byte>.Shared.Rent((int)buffer.Length);
-                    }
-                    buffer.CopyTo(scratch);
-                    mem = scratch.AsMemory(0, (int)buffer.Length);
-                }
+                var mem = contiguous.View(buffer);
 
                 int pos = 0;
                 bool close = false;
-                bool incomplete = false;
                 while (true)
                 {
-                    incomplete = RunBatch(client, mem, ref pos, ref close, out needed);
-                    if (client.Writer.BytesWritten > 0) Interlocked.Increment(ref server.Stats.WritesProcessed);
-                    // MONITOR ran in this batch: register before its +OK goes out, so every command
-                    // the client can send after seeing it is fed (a RESET completes the old queue).
-                    if (client.IsMonitor && (client.MonitorQueue == null || client.MonitorQueue.Completion.IsCompleted))
+                    // A monitor's output has a second writer, the monitor pump (see PumpMonitorAsync).
+                    bool gated = client.IsMonitor;
+                    if (gated) await client.OutputGate.WaitAsync();
+                    bool incomplete;
+                    FlushResult flush;
+                    try
                     {
-                        client.MonitorQueue = server.Monitors.Add(client);
-                        _ = PumpMonitorAsync(client, output);
+                        incomplete = RunBatch(client, mem, ref pos, ref close, out needed);
+                        if (client.Writer.BytesWritten > 0) Interlocked.Increment(ref server.Stats.WritesProcessed);
+                        // MONITOR ran in this batch: register before its +OK goes out, so every command
+                        // the client can send after seeing it is fed (a RESET completes the old queue).
+                        // The pump may write as soon as it starts, so take the gate first.
+                        if (client.IsMonitor && (client.MonitorQueue == null || client.MonitorQueue.Completion.IsCompleted))
+                        {
+                            if (!gated)
+                            {
+                                await client.OutputGate.WaitAsync();
+                                gated = true;
+                            }
+                            client.MonitorQueue = server.Monitors.Add(client);
+                            _ = PumpMonitorAsync(client, output);
+                        }
+                        flush = await output.FlushAsync();
                     }
-                    var flush = await FlushAsync(client, output);
+                    finally
+                    {
+                        if (gated) client.OutputGate.Release();
+                    }
                     if (close || flush.IsCompleted || client.Killed) return;
+                    // As in Redis, a client taking its replies is not idle either.
+                    client.LastInteractionMs = Environment.TickCount64;
                     if (incomplete || pos >= mem.Length) break;
                 }
+                if (needed >= QueryBufferLimit)
+                {
+                    LogQueryBufferLimit(client, needed);
+                    return;
+                }
+                contiguous.Consumed(pos);
                 Interlocked.Add(ref server.Stats.NetInputBytes, pos);
                 input.AdvanceTo(buffer.GetPosition(pos), buffer.End);
                 if (result.IsCompleted) return;
@@ -112,10 +140,27 @@ public sealed class RespConnectionHandler(RedisServer server) : ConnectionHandle
         }
         finally
         {
-            if (scratch != null) ArrayPool<byte>.Shared.Return(scratch);
             await input.CompleteAsync();
         }
     }
+
+    private static long _lastSecurityWarningMs = long.MinValue / 2;
+
+    private static bool IsCrossProtocolAttack(RespArgs args) => args.Is(0, "POST") || args.Is(0, "HOST:");
+
+    private static void SecurityWarning()
+    {
+        long now = Environment.TickCount64;
+        // Redis logs this at most once a minute.
+        if (now - Interlocked.Read(ref _lastSecurityWarningMs) < 60_000) return;
+        Interlocked.Exchange(ref _lastSecurityWarningMs, now);
+        Log.Warning("Possible SECURITY ATTACK detected. It looks like somebody is sending POST or Host: commands to Redis. This is likely due to an attacker attempting to use Cross Protocol Scripting to compromise your Redis instance. Connection aborted.");
+    }
+
+    private long QueryBufferLimit => Math.Min(_readLimit, server.Config.ClientQueryBufferLimit.Value);
+
+    private static void LogQueryBufferLimit(Client client, long bytes) =>
+        Log.Warning($"Closing client that reached max query buffer length: id={client.Id} addr={client.RemoteAddress} (qbuf={bytes})");
 
     /// <summary>Parses and executes commands from <paramref name="pos"/> under the store lock. Returns true if the rest is an incomplete frame.</summary>
     private bool RunBatch(Client client, ReadOnlyMemory<byte> mem, ref int pos, ref bool close, out long needed)
@@ -140,45 +185,41 @@ public sealed class RespConnectionHandler(RedisServer server) : ConnectionHandle
 
     private bool RunLocked(Client client, ReadOnlyMemory<byte> mem, ref int pos, ref bool close, ref long needed, long maxBulk)
     {
+        while (pos < mem.Length)
         {
-            while (pos < mem.Length)
+            var status = client.Parser.Parse(mem, ref pos, client.Args, maxBulk, client.Authenticated);
+            if (status == ParseStatus.Incomplete)
             {
-                int start = pos;
-                var status = client.Parser.Parse(mem, ref pos, client.Args, maxBulk, client.Authenticated);
-                if (status == ParseStatus.Incomplete)
-                {
-                    needed = client.Parser.NeededBytes;
-                    return true;
-                }
-                if (status == ParseStatus.Error)
-                {
-                    Log.Verbose($"Protocol error ({client.Parser.Error}) from client: id={client.Id} addr={client.RemoteAddress}");
-                    client.Writer.Error("ERR " + client.Parser.Error);
-                    close = true;
-                    return false;
-                }
-                if (status == ParseStatus.Empty) continue;
-                server.Executor.Execute(client);
-                if (client.CloseAfterReply)
-                {
-                    close = true;
-                    return false;
-                }
-                if (client.Writer.Pending >= FlushThreshold) return false;
+                needed = client.Parser.NeededBytes;
+                return true;
             }
+            if (status == ParseStatus.Error)
+            {
+                Log.Verbose($"Protocol error ({client.Parser.Error}) from client: id={client.Id} addr={client.RemoteAddress}");
+                client.Writer.Error(client.Parser.ErrorReply());
+                close = true;
+                return false;
+            }
+            if (status == ParseStatus.Empty) continue;
+            if (IsCrossProtocolAttack(client.Args))
+            {
+                // Redis's securityWarningCommand: an HTTP request sent to Redis (a browser tricked
+                // into it) gets the connection closed, replies to its earlier lines dropped.
+                SecurityWarning();
+                client.Writer.Discard();
+                close = true;
+                return false;
+            }
+            server.Executor.Execute(client);
+            if (client.CloseAfterReply)
+            {
+                close = true;
+                return false;
+            }
+            // Cut the batch so the flush, which waits while the client is not reading, happens outside the lock.
+            if (client.Writer.Pending >= FlushThreshold) return false;
         }
         return false;
-    }
-
-    // A monitor's output has two writers, its own connection loop and the monitor pump: both
-    // write under the store lock and flush under the client's output gate (PipeWriter allows one
-    // flusher at a time). Ordinary clients skip the gate.
-    private static async ValueTask<FlushResult> FlushAsync(Client client, PipeWriter output)
-    {
-        if (!client.IsMonitor) return await output.FlushAsync();
-        await client.OutputGate.WaitAsync();
-        try { return await output.FlushAsync(); }
-        finally { client.OutputGate.Release(); }
     }
 
     private async Task PumpMonitorAsync(Client client, PipeWriter output)
@@ -187,13 +228,24 @@ public sealed class RespConnectionHandler(RedisServer server) : ConnectionHandle
         {
             await foreach (var line in client.MonitorQueue!.ReadAllAsync())
             {
-                lock (server.StoreLock)
+                // A PipeWriter takes one writer at a time, and writing (GetMemory/Advance) races
+                // with a flush as much as two flushes do: the connection loop and this pump each
+                // hold the client's output gate from their first write to the end of their flush.
+                await client.OutputGate.WaitAsync();
+                try
                 {
-                    client.Writer.Raw(line);
-                    client.Writer.Commit();
-                    server.Stats.NetOutputBytes += line.Length;
+                    lock (server.StoreLock)
+                    {
+                        client.Writer.Raw(line);
+                        client.Writer.Commit();
+                        server.Stats.NetOutputBytes += line.Length;
+                    }
+                    await output.FlushAsync();
                 }
-                await FlushAsync(client, output);
+                finally
+                {
+                    client.OutputGate.Release();
+                }
             }
         }
         catch (Exception)

@@ -61,6 +61,9 @@ public sealed class RespWriter
         _mem = default;
     }
 
+    /// <summary>Drops the replies gathered since the last commit (batches commit once, at their end).</summary>
+    public void Discard() => _pos = 0;
+
     public void ResetCounter() => BytesWritten = 0;
 
     /// <summary>Bytes gathered or committed since the counter was reset.</summary>
@@ -70,11 +73,17 @@ public sealed class RespWriter
     {
         if (bytes.Length > 64 * 1024)
         {
+            // A big value goes in the output's own blocks, not one buffer of its size per reply.
             Commit();
-            var dst = _out.GetSpan(bytes.Length);
-            bytes.CopyTo(dst);
-            _out.Advance(bytes.Length);
-            BytesWritten += bytes.Length;
+            while (bytes.Length > 0)
+            {
+                var dst = _out.GetSpan();
+                int n = Math.Min(dst.Length, bytes.Length);
+                bytes[..n].CopyTo(dst);
+                _out.Advance(n);
+                BytesWritten += n;
+                bytes = bytes[n..];
+            }
             return;
         }
         bytes.CopyTo(Take(bytes.Length));
@@ -119,6 +128,16 @@ public sealed class RespWriter
     {
         Raw("-"u8);
         Ascii(s.Replace('\r', ' ').Replace('\n', ' '));
+        Raw("\r\n"u8);
+    }
+
+    /// <summary>An error reply from raw bytes (client bytes echoed as Redis echoes them); CR/LF become spaces.</summary>
+    public void Error(ReadOnlySpan<byte> s)
+    {
+        Raw("-"u8);
+        var dst = Take(s.Length);
+        for (int i = 0; i < s.Length; i++) dst[i] = s[i] is (byte)'\r' or (byte)'\n' ? (byte)' ' : s[i];
+        _pos += s.Length;
         Raw("\r\n"u8);
     }
 

@@ -1,5 +1,5 @@
+using System.Buffers;
 using System.Diagnostics;
-using System.Text;
 using RedisLite.Commands;
 using RedisLite.Store;
 
@@ -21,7 +21,7 @@ public sealed class CommandExecutor(RedisServer server)
         var cmd = CommandTable.Lookup(args[0]);
         if (cmd == null)
         {
-            Reject(client, null, UnknownCommand(args));
+            RejectUnknown(client);
             return;
         }
         if (cmd.Subcommands.Count > 0 && args.Count >= 2)
@@ -95,16 +95,40 @@ public sealed class CommandExecutor(RedisServer server)
         client.LastInteractionMs = Environment.TickCount64;
     }
 
-    /// <summary>Redis's "unknown command" text: the name and up to 128 characters of quoted arguments.</summary>
-    public static string UnknownCommand(Network.RespArgs args)
+    private void RejectUnknown(Client client)
     {
-        var sb = new StringBuilder();
-        for (int i = 1; i < args.Count && sb.Length < 128; i++)
+        server.Stats.TotalErrorReplies++;
+        server.Stats.CommandsProcessed++;
+        client.Writer.Error(UnknownCommand(client.Args));
+        client.LastInteractionMs = Environment.TickCount64;
+    }
+
+    /// <summary>
+    /// Redis's "unknown command" text, byte for byte: the name and quoted arguments cut at 128
+    /// bytes each way (printf's %.128s, so also at a NUL), the client's bytes echoed raw.
+    /// </summary>
+    public static byte[] UnknownCommand(Network.RespArgs args)
+    {
+        var w = new ArrayBufferWriter<byte>(256);
+        w.Write("ERR unknown command '"u8);
+        w.Write(CString(args[0], 128));
+        w.Write("', with args beginning with: "u8);
+        int listed = 0;
+        for (int i = 1; i < args.Count && listed < 128; i++)
         {
-            string a = args.Str(i);
-            int room = 128 - sb.Length;
-            sb.Append('\'').Append(a.Length > room ? a[..room] : a).Append("' ");
+            var a = CString(args[i], 128 - listed);
+            w.Write("'"u8);
+            w.Write(a);
+            w.Write("' "u8);
+            listed += a.Length + 3;
         }
-        return $"ERR unknown command '{Errors.Truncate(args.Str(0), 128)}', with args beginning with: {sb}";
+        return w.WrittenSpan.ToArray();
+    }
+
+    private static ReadOnlySpan<byte> CString(ReadOnlySpan<byte> s, int max)
+    {
+        int nul = s.IndexOf((byte)0);
+        if (nul >= 0) s = s[..nul];
+        return s.Length > max ? s[..max] : s;
     }
 }

@@ -178,7 +178,7 @@ public class ConfigTests(ServerFixture fixture) : IClassFixture<ServerFixture>
         using var redis = new ReferenceRedis();
         using var rc = redis.Client();
         // Both start from the same settings (ReferenceRedis runs with save "").
-        using var lite = new TestServer(null, "--save", "");
+        using var lite = new TestServer("--save", "");
         using var c = lite.Client();
         foreach (var cmd in RedisReplies)
         {
@@ -198,7 +198,7 @@ public class ConfigTests(ServerFixture fixture) : IClassFixture<ServerFixture>
     [Fact]
     public void ProtectedConfigsFollowEnableProtectedConfigsLocal()
     {
-        using var s = new TestServer(null, "--enable-protected-configs", "local");
+        using var s = new TestServer("--enable-protected-configs", "local");
         using var c = s.Client();
         Assert.Equal("OK", c.Call("CONFIG", "SET", "dbfilename", "other.rdb"));
         Assert.Equal("other.rdb", Get(c, "dbfilename"));
@@ -270,7 +270,7 @@ public class ConfigTests(ServerFixture fixture) : IClassFixture<ServerFixture>
     [Fact]
     public void SaveWithoutValueOnCommandLineDisablesSnapshots()
     {
-        using var s = new TestServer(null, "--save");
+        using var s = new TestServer("--save");
         using var c = s.Client();
         Assert.Equal("", Get(c, "save"));
     }

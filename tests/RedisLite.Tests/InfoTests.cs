@@ -98,7 +98,7 @@ public class InfoTests : IClassFixture<InfoTests.Server>
     [Fact]
     public void ValuesFollowTheServer()
     {
-        using var s = new TestServer(null, "--save", "");
+        using var s = new TestServer("--save", "");
         using var c = s.Client();
         var before = Fields(Info(c, "everything"));
         Assert.Equal("0", before["rdb_changes_since_last_save"]);

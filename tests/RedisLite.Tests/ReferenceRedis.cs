@@ -18,6 +18,9 @@ public sealed class ReferenceRedis : IDisposable
 
     public static void SkipIfAbsent() => Skip.IfNot(Available, "redis-server is not installed");
 
+    /// <summary>A started server, or null when redis-server is not installed (for tests whose Redis comparison is optional).</summary>
+    public static ReferenceRedis? TryStart(params string[] args) => Available ? new ReferenceRedis(args) : null;
+
     public ReferenceRedis(params string[] args)
     {
         Port = TestServer.FreePort();

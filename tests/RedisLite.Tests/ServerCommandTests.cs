@@ -45,7 +45,7 @@ public class ServerCommandTests(ServerFixture fixture) : IClassFixture<ServerFix
     [Fact]
     public void ShutdownNosaveStopsTheServer()
     {
-        using var s = new TestServer(null, "--save", "100 1");
+        using var s = new TestServer("--save", "100 1");
         using var c = s.Client();
         AssertStops(s, c, "SHUTDOWN", "NOSAVE");
         Assert.Contains("User requested shutdown...", s.Log);
@@ -54,7 +54,7 @@ public class ServerCommandTests(ServerFixture fixture) : IClassFixture<ServerFix
     [Fact]
     public void ShutdownWithoutSavePointsStopsTheServer()
     {
-        using var s = new TestServer(null, "--save", "");
+        using var s = new TestServer("--save", "");
         using var c = s.Client();
         AssertStops(s, c, "SHUTDOWN");
         Assert.DoesNotContain("Saving the final RDB snapshot", s.Log);
@@ -67,7 +67,7 @@ public class ServerCommandTests(ServerFixture fixture) : IClassFixture<ServerFix
     [Fact]
     public void ShutdownThatMustSaveFailsWithoutPersistenceUnlessForced()
     {
-        using var s = new TestServer(null, "--save", "100 1");
+        using var s = new TestServer("--save", "100 1");
         using var c = s.Client();
         Assert.Equal("ERR Errors trying to SHUTDOWN. Check logs.", Err(c.Call("SHUTDOWN")));
         Assert.Equal("ERR Errors trying to SHUTDOWN. Check logs.", Err(c.Call("SHUTDOWN", "SAVE", "NOW")));
@@ -160,8 +160,8 @@ public class ServerCommandTests(ServerFixture fixture) : IClassFixture<ServerFix
     [SkippableFact]
     public void DebugRefusalMatchesRedis()
     {
-        using var no = new TestServer(null, "--enable-debug-command", "no");
-        using var local = new TestServer(null, "--enable-debug-command", "local");
+        using var no = new TestServer("--enable-debug-command", "no");
+        using var local = new TestServer("--enable-debug-command", "local");
         using var cn = no.Client();
         using var cl = local.Client();
         string refused = Err(cn.Call("DEBUG", "SLEEP", "0"));

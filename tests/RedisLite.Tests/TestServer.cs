@@ -68,7 +68,9 @@ public sealed class TestServer : IDisposable
             try
             {
                 using var c = new RespClient(Port);
-                if (c.Call("PING") is "PONG") return;
+                // With requirepass, NOAUTH also means the server is up.
+                var reply = c.Call("PING");
+                if (reply is "PONG" || reply is RespClient.RespError e && e.Message.StartsWith("NOAUTH")) return;
             }
             catch (SocketException) { }
             catch (IOException) { }
