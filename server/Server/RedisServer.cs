@@ -19,6 +19,8 @@ public sealed class RedisServer : IDisposable
     public ServerStats Stats { get; } = new();
     public CommandExecutor Executor { get; }
     public MonitorFeed Monitors { get; } = new();
+    /// <summary>SAVE/BGSAVE and the snapshot child.</summary>
+    public Persistence.SnapshotService Snapshots { get; }
     /// <summary>The single lock every keyspace access takes.</summary>
     public object StoreLock { get; } = new();
 
@@ -50,6 +52,7 @@ public sealed class RedisServer : IDisposable
         Keyspace = new Keyspace(reserve, (int)config.Databases.Value);
         Keyspace.KeyExpired += (_, _) => Stats.ExpiredKeys++;
         Executor = new CommandExecutor(this);
+        Snapshots = new Persistence.SnapshotService(this);
         LastSaveUnix = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         Log.Threshold = Log.Parse(config.LogLevel.Value);
         config.LogLevel.Changed += () => Log.Threshold = Log.Parse(config.LogLevel.Value);
