@@ -6,16 +6,28 @@
 #include <stdint.h>
 #include "snapshot.h"
 
-/* A sequential output: a page-aligned buffer flushed in large writes (aligned ones under
- * O_DIRECT), with the running CRC64 of everything written. Allocates only with mmap, so it is
- * safe in a forked child of a multi-threaded process. */
+#include <pthread.h>
+
+/* A sequential output with two page-aligned buffers: the caller fills one while a writer thread
+ * checksums (CRC64) and writes the other in one large write (aligned under O_DIRECT), so
+ * serialising, checksumming and disk I/O overlap. Allocates only with mmap (thread stacks
+ * included, via glibc), so it is safe in a forked child of a multi-threaded process. */
 typedef struct rl_out {
     int fd;
     int direct;           /* fd has O_DIRECT: flush whole aligned buffers, fix the size at the end */
-    uint8_t *buf;
+    uint8_t *bufs[2];
+    uint8_t *buf;         /* the buffer being filled: bufs[cur] */
+    int cur;
     size_t cap, len;
-    uint64_t crc;
+    uint64_t crc;         /* CRC64 of every byte handed to the writer so far */
     int checksum;
+    pthread_t writer;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int writer_started;
+    int pending;          /* index of the buffer queued for the writer, -1 when idle */
+    size_t pending_len;
+    int stop;
     uint64_t bytes;       /* logical bytes written */
     int err;              /* first errno, 0 while all is well */
     uint8_t *scratch;     /* LZF output buffer */

@@ -37,6 +37,14 @@ public sealed class SnapshotService(RedisServer server)
     public long CurrentKeysTotal { get; private set; }
     public long CurrentBytesWritten { get; private set; }
     public string? LastError { get; private set; }
+    public long LastLoadKeysLoaded { get; private set; }
+    public long LastLoadKeysExpired { get; private set; }
+
+    public void RecordLoad(long loaded, long expired)
+    {
+        LastLoadKeysLoaded = loaded;
+        LastLoadKeysExpired = expired;
+    }
     public bool ChildRunning => ChildPid > 0;
     public long CurrentBgsaveSeconds => ChildRunning ? (long)_childClock.Elapsed.TotalSeconds : -1;
 
