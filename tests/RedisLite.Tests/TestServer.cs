@@ -16,9 +16,12 @@ public sealed class TestServer : IDisposable
     public string Dir { get; }
     private readonly StringBuilder _log = new();
 
-    public TestServer(params string[] args) : this(null, args) { }
+    public TestServer(params string[] args) : this(null, args, 0) { }
 
-    public TestServer(string? dir, params string[] args)
+    /// <summary>A server whose <c>dir</c> is an existing directory (e.g. holding a dump to load).</summary>
+    public static TestServer InDir(string dir, params string[] args) => new(dir, args, 0);
+
+    private TestServer(string? dir, string[] args, int _)
     {
         Port = FreePort();
         Dir = dir ?? Directory.CreateTempSubdirectory("redislite-test-").FullName;
