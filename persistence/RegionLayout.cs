@@ -30,6 +30,8 @@ public static class RegionLayout
 
     public const byte EncRaw = 0, EncInt = 1, EncHt = 2, EncIntset = 6, EncSkiplist = 7,
         EncEmbstr = 8, EncQuicklist = 9, EncListpack = 11;
+
+    public const ushort FlagUnsharedInt = 0x0001;
 }
 
 [StructLayout(LayoutKind.Sequential)]

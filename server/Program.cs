@@ -38,9 +38,9 @@ public static class Program
             Console.Error.WriteLine(e.Message);
             return 1;
         }
-        catch (IOException e)
+        catch (ConfigFileOpenException e)
         {
-            Console.Error.WriteLine($"Fatal error, can't open config file '{argv[0]}': {e.Message}");
+            Log.Warning(e.Message);
             return 1;
         }
         return Run(config, configFile);
@@ -99,8 +99,9 @@ public static class Program
                 server.ShutdownRequested.Cancel();
             });
         server.ShutdownRequested.Token.WaitHandle.WaitOne();
-        Log.Warning("User requested shutdown...");
-        server.Shutdown?.Invoke();
+        if (!server.ShutdownPrepared)
+            lock (server.StoreLock)
+                ShutdownSequence.Prepare(server, save: server.Config.Save.Points.Count > 0, force: true);
         app.StopAsync().Wait(TimeSpan.FromSeconds(2));
         Log.Warning("RedisLite is now ready to exit, bye bye...");
         return 0;

@@ -61,7 +61,7 @@ public sealed class RdbReader : IDisposable
         while (_len < need)
         {
             int n = _stream.Read(_buf, _len, _buf.Length - _len);
-            if (n == 0) throw Error("Short read: unexpected end of file");
+            if (n == 0) throw Error("Short read: unexpected end of file", _bufStart + _len);
             _len += n;
         }
     }

@@ -63,6 +63,10 @@
 #define RL_ENC_QUICKLIST  9
 #define RL_ENC_LISTPACK  11
 
+/* rl_key.flags bits. */
+#define RL_FLAG_UNSHARED_INT 0x0001 /* an int value that is a private copy (COPY), not one of
+                                       Redis's shared integers 0..9999: OBJECT REFCOUNT says 1 */
+
 /* One table of a hash index: a power-of-two array of bucket heads. */
 typedef struct rl_dict_table {
     uint64_t buckets;  /* offset of uint64_t[size], each the head of a chain */

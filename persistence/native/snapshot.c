@@ -138,6 +138,7 @@ static int save_to_file(const rl_save_job *job, int report_fd, rl_out *o, char *
     path_join(tmp, sizeof(tmp), job->dir, name);
     path_join(final_path, sizeof(final_path), job->dir, job->filename);
 
+    memset(o, 0, sizeof(*o)); /* rl_out_close must be safe even if the file never opened */
     save_ctx ctx = { job, now_us(), now_us(), report_fd };
     current = &ctx;
 

@@ -63,6 +63,15 @@ public sealed class CommandContext(RedisServer server, Client client)
         return rec;
     }
 
+    /// <summary>lookupKeyRead with LOOKUP_NOTOUCH (EXISTS, TYPE, TTL, OBJECT): counts hits/misses, leaves the LRU clock alone.</summary>
+    public ulong LookupReadNoTouch(ReadOnlySpan<byte> key)
+    {
+        ulong rec = Keyspace.Find(Db, key);
+        if (rec == 0) Server.Stats.KeyspaceMisses++;
+        else Server.Stats.KeyspaceHits++;
+        return rec;
+    }
+
     /// <summary>lookupKeyWrite: the live record or 0 (no hit/miss accounting).</summary>
     public ulong LookupWrite(ReadOnlySpan<byte> key)
     {
@@ -73,7 +82,7 @@ public sealed class CommandContext(RedisServer server, Client client)
 
     private void Touch(ulong rec)
     {
-        if (!Keyspace.ChildActive) Keyspace.Rec(rec).Lru = LruClock.Now;
+        if (!Keyspace.ChildActive) Keyspace.TouchAccess(rec);
     }
 
     /// <summary>Replaces the propagated form of this command with <paramref name="argv"/> (may be called more than once).</summary>
@@ -82,6 +91,7 @@ public sealed class CommandContext(RedisServer server, Client client)
     public void Error(string message)
     {
         Failed = true;
+        Server.Stats.CountError(message);
         Reply.Error(message);
     }
 

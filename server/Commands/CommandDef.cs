@@ -20,9 +20,10 @@ public enum CommandFlags : uint
     NoAuth = 1 << 12,
     MayReplicate = 1 << 13,
     NoMandatoryKeys = 1 << 14,
-    NoMulti = 1 << 15,
-    MovableKeys = 1 << 16,
-    AllowBusy = 1 << 17,
+    NoAsyncLoading = 1 << 15,
+    NoMulti = 1 << 16,
+    MovableKeys = 1 << 17,
+    AllowBusy = 1 << 18,
 }
 
 public delegate void CommandHandler(CommandContext ctx);
@@ -66,11 +67,11 @@ public sealed class CommandDef
     /// <summary>Whether <paramref name="argc"/> arguments satisfy the arity.</summary>
     public bool ArityAccepts(int argc) => Arity > 0 ? argc == Arity : argc >= -Arity;
 
-    /// <summary>COMMAND INFO flag names.</summary>
+    /// <summary>COMMAND INFO flag names, in Redis's order (may_replicate is internal and not shown, as in Redis).</summary>
     public IEnumerable<string> FlagNames()
     {
         foreach (CommandFlags f in Enum.GetValues<CommandFlags>())
-            if (f != CommandFlags.None && (Flags & f) != 0)
+            if (f is not (CommandFlags.None or CommandFlags.MayReplicate) && (Flags & f) != 0)
                 yield return f switch
                 {
                     CommandFlags.ReadOnly => "readonly",
@@ -85,23 +86,59 @@ public sealed class CommandDef
                     CommandFlags.NoMulti => "no_multi",
                     CommandFlags.MovableKeys => "movablekeys",
                     CommandFlags.AllowBusy => "allow_busy",
+                    CommandFlags.NoAsyncLoading => "no_async_loading",
                     _ => f.ToString().ToLowerInvariant(),
                 };
     }
 
-    /// <summary>ACL categories, derived as Redis derives them from flags and group.</summary>
+    /// <summary>
+    /// ACL categories in Redis's bit order. Redis's implicit ones come from the flags (write, read,
+    /// admin+dangerous, pubsub, fast or slow, blocking); the data-type/keyspace/connection one comes
+    /// from the group, as commands.def declares it for every command of a group. Containers have
+    /// only the flag-derived ones, like Redis's. Explicit extras Redis gives a few commands (such
+    /// as @dangerous on KEYS or FLUSHALL) are not in the table and so not shown.
+    /// </summary>
     public IEnumerable<string> AclCategories()
     {
-        if (Group is "string" or "list" or "hash" or "set" or "sorted-set" or "bitmap" or "hyperloglog" or "stream" or "geo")
-            yield return "@" + (Group == "sorted-set" ? "sortedset" : Group);
-        if (Group == "generic") yield return "@keyspace";
-        if (Group == "connection") yield return "@connection";
-        if ((Flags & CommandFlags.Write) != 0) yield return "@write";
-        if ((Flags & CommandFlags.ReadOnly) != 0) yield return "@read";
-        if ((Flags & CommandFlags.Admin) != 0) { yield return "@admin"; yield return "@dangerous"; }
-        if ((Flags & CommandFlags.PubSub) != 0) yield return "@pubsub";
-        if ((Flags & CommandFlags.Blocking) != 0) yield return "@blocking";
-        yield return (Flags & CommandFlags.Fast) != 0 ? "@fast" : "@slow";
+        bool container = Subcommands.Count > 0;
+        string? typeCategory = container ? null : Group switch
+        {
+            "generic" => "keyspace",
+            "server" when (Flags & (CommandFlags.Write | CommandFlags.ReadOnly)) != 0 => "keyspace",
+            "sorted-set" => "sortedset",
+            "string" or "list" or "hash" or "set" or "bitmap" or "hyperloglog" or "geo" or "stream" => Group,
+            "connection" => "connection",
+            "transactions" => "transaction",
+            "scripting" => "scripting",
+            _ => Parent == "command" ? "connection" : null,
+        };
+        bool Has(CommandFlags f) => (Flags & f) != 0;
+        var categories = new (string Name, bool On)[]
+        {
+            ("keyspace", typeCategory == "keyspace"),
+            ("read", Has(CommandFlags.ReadOnly) && typeCategory != "scripting"),
+            ("write", Has(CommandFlags.Write)),
+            ("set", typeCategory == "set"),
+            ("sortedset", typeCategory == "sortedset"),
+            ("list", typeCategory == "list"),
+            ("hash", typeCategory == "hash"),
+            ("string", typeCategory == "string"),
+            ("bitmap", typeCategory == "bitmap"),
+            ("hyperloglog", typeCategory == "hyperloglog"),
+            ("geo", typeCategory == "geo"),
+            ("stream", typeCategory == "stream"),
+            ("pubsub", Has(CommandFlags.PubSub)),
+            ("admin", Has(CommandFlags.Admin)),
+            ("fast", Has(CommandFlags.Fast)),
+            ("slow", !Has(CommandFlags.Fast)),
+            ("blocking", Has(CommandFlags.Blocking)),
+            ("dangerous", Has(CommandFlags.Admin)),
+            ("connection", typeCategory == "connection"),
+            ("transaction", typeCategory == "transaction"),
+            ("scripting", typeCategory == "scripting"),
+        };
+        foreach (var (name, on) in categories)
+            if (on) yield return "@" + name;
     }
 }
 

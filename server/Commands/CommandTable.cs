@@ -82,7 +82,7 @@ public static class CommandTable
 
         // ---- connection (Commands/Connection.cs)
         Row("ping", -1, F, 0, 0, 0, "connection", "1.0.0", "O(1)", "Ping the server", Connection.Ping, "[message]"),
-        Row("echo", 2, F, 0, 0, 0, "connection", "1.0.0", "O(1)", "Echo the given string", Connection.Echo, "message"),
+        Row("echo", 2, L | S | F, 0, 0, 0, "connection", "1.0.0", "O(1)", "Echo the given string", Connection.Echo, "message"),
         Row("quit", -1, NS | L | S | F | NA | AB, 0, 0, 0, "connection", "1.0.0", "O(1)", "Close the connection", Connection.Quit, ""),
         Row("reset", 1, NS | L | S | F | NA | AB, 0, 0, 0, "connection", "6.2.0", "O(1)", "Reset the connection", Connection.Reset, ""),
         Row("hello", -1, NS | L | S | F | NA | AB, 0, 0, 0, "connection", "6.0.0", "O(1)", "Handshake with Redis", Connection.Hello, "[protover [AUTH username password] [SETNAME clientname]]"),
@@ -116,12 +116,12 @@ public static class CommandTable
             Row("command|list", -2, L | S, 0, 0, 0, "server", "7.0.0", "O(N) where N is the total number of Redis commands", "Get an array of Redis command names", CommandCommands.List, "[FILTERBY MODULE module-name | ACLCAT category | PATTERN pattern]"),
             Row("command|help", 2, L | S, 0, 0, 0, "server", "5.0.0", "O(1)", "Show helpful text about the different subcommands", CommandCommands.Help, ""),
         ], handler: CommandCommands.All, arity: -1, flags: L | S),
-        Row("save", 1, A | NS | NoMulti, 0, 0, 0, "server", "1.0.0", "O(N) where N is the total number of keys in all databases", "Synchronously save the dataset to disk", Snapshots.Save, ""),
-        Row("bgsave", -1, A | NS, 0, 0, 0, "server", "1.0.0", "O(1)", "Asynchronously save the dataset to disk", Snapshots.BgSave, "[SCHEDULE]"),
+        Row("save", 1, A | NS | NoAsyncLoading | NoMulti, 0, 0, 0, "server", "1.0.0", "O(N) where N is the total number of keys in all databases", "Synchronously save the dataset to disk", Snapshots.Save, ""),
+        Row("bgsave", -1, A | NS | NoAsyncLoading, 0, 0, 0, "server", "1.0.0", "O(1)", "Asynchronously save the dataset to disk", Snapshots.BgSave, "[SCHEDULE]"),
         Row("time", 1, L | S | F, 0, 0, 0, "server", "2.6.0", "O(1)", "Return the current server time", ServerCommands.Time, ""),
         Row("lastsave", 1, L | S | F, 0, 0, 0, "server", "1.0.0", "O(1)", "Get the UNIX time stamp of the last successful save to disk", ServerCommands.LastSave, ""),
         Row("shutdown", -1, A | NS | L | S | NoMulti | AB, 0, 0, 0, "server", "1.0.0", "O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)", "Synchronously save the dataset to disk and then shut down the server", ServerCommands.Shutdown, "[NOSAVE | SAVE] [NOW] [FORCE] [ABORT]"),
-        Row("debug", -2, A | NS | L | S, 0, 0, 0, "server", "1.0.0", "Depends on subcommand.", "A container for debugging commands", ServerCommands.Debug, "subcommand [argument ...]"),
+        Row("debug", -2, A | NS | L | S, 0, 0, 0, "server", "1.0.0", "Depends on subcommand.", "A container for debugging commands", DebugCommand.Debug, "subcommand [argument ...]"),
         Row("monitor", 1, A | NS | L | S, 0, 0, 0, "server", "1.0.0", "", "Listen for all requests received by the server in real time", ServerCommands.Monitor, ""),
     ];
 

@@ -36,7 +36,7 @@ public static class ConfigCommands
         var a = ctx.Args;
         if ((a.Count - 2) % 2 != 0)
         {
-            ctx.Error(Errors.WrongArgs("config|set"));
+            ctx.SyntaxError();
             return;
         }
         var config = ctx.Server.Config;
@@ -55,7 +55,7 @@ public static class ConfigCommands
                 ctx.Error($"ERR CONFIG SET failed (possibly related to argument '{name}') - can't set immutable config");
                 return;
             }
-            if ((p.Flags & ConfigFlags.Protected) != 0 && config.EnableProtectedConfigs.Value != "yes")
+            if ((p.Flags & ConfigFlags.Protected) != 0 && !Allowed(config.EnableProtectedConfigs.Value, ctx.Client))
             {
                 ctx.Error($"ERR CONFIG SET failed (possibly related to argument '{name}') - can't set protected config");
                 return;
@@ -67,22 +67,40 @@ public static class ConfigCommands
             }
             changes.Add((p, a.Str(i + 1), name));
         }
+        // From here on errors name the parameter as Redis spells it, not as typed.
         var applied = new List<(ConfigParam Param, string Old)>();
-        foreach (var (p, value, arg) in changes)
+        foreach (var (p, value, _) in changes)
         {
             string old = p.Get();
-            string[] words = p.MultiArg ? [value] : [value];
-            if (p.TrySet(words) is { } err)
+            if (p.TrySet([value]) is { } err)
             {
-                foreach (var (q, prev) in applied) q.TrySet([prev]);
-                ctx.Error($"ERR CONFIG SET failed (possibly related to argument '{arg}') - {err}");
+                Restore(applied);
+                ctx.Error($"ERR CONFIG SET failed (possibly related to argument '{p.Name}') - {err}");
                 return;
             }
             applied.Add((p, old));
         }
+        foreach (var (p, old) in applied)
+        {
+            if (p.Apply?.Invoke(old) is { } err)
+            {
+                Restore(applied);
+                ctx.Error($"ERR CONFIG SET failed (possibly related to argument '{p.Name}') - {err}");
+                return;
+            }
+        }
         foreach (var (p, _) in applied) p.Changed?.Invoke();
         ctx.Reply.Ok();
     }
+
+    private static void Restore(List<(ConfigParam Param, string Old)> applied)
+    {
+        foreach (var (p, old) in applied) p.TrySet([old]);
+    }
+
+    /// <summary>The yes/no/local rule of enable-protected-configs and enable-debug-command.</summary>
+    public static bool Allowed(string setting, Server.Client client) =>
+        setting == "yes" || (setting == "local" && client.IsLocal);
 
     public static void ResetStat(CommandContext ctx)
     {

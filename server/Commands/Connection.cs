@@ -323,6 +323,6 @@ public static class Help
         ctx.Reply.Simple($"{command} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
         foreach (var l in lines) ctx.Reply.Simple(l);
         ctx.Reply.Simple("HELP");
-        ctx.Reply.Simple("    Print this help.");
+        ctx.Reply.Simple("    Prints this help.");
     }
 }

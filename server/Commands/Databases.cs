@@ -3,13 +3,22 @@ namespace RedisLite.Commands;
 /// <summary>Database-level commands: SELECT DBSIZE FLUSHDB FLUSHALL SWAPDB.</summary>
 public static class Databases
 {
-    /// <summary>Parses a database index argument, replying Redis's errors when it is not one.</summary>
-    private static bool TryDb(CommandContext ctx, int arg, string notIntError, out int db)
+    /// <summary>
+    /// Parses a database index argument (getIntFromObjectOrReply, then the range check), replying
+    /// Redis's errors when it is not one. <paramref name="notIntError"/> replaces both integer
+    /// errors when given, as Redis's msg argument does.
+    /// </summary>
+    internal static bool TryDb(CommandContext ctx, int arg, string? notIntError, out int db)
     {
         db = 0;
-        if (!Store.StringValues.TryParseCanonicalInt(ctx.Args[arg], out long v) || v < int.MinValue || v > int.MaxValue)
+        if (!Store.StringValues.TryParseCanonicalInt(ctx.Args[arg], out long v))
         {
-            ctx.Error(notIntError);
+            ctx.Error(notIntError ?? Errors.NotInteger);
+            return false;
+        }
+        if (v < int.MinValue || v > int.MaxValue)
+        {
+            ctx.Error(notIntError ?? "ERR value is out of range, value must between -2147483648 and 2147483647");
             return false;
         }
         if (v < 0 || v >= ctx.Keyspace.DbCount)
@@ -23,7 +32,7 @@ public static class Databases
 
     public static void Select(CommandContext ctx)
     {
-        if (!TryDb(ctx, 1, Errors.NotInteger, out int db)) return;
+        if (!TryDb(ctx, 1, null, out int db)) return;
         ctx.Client.Db = db;
         ctx.Reply.Ok();
     }

@@ -1,22 +1,448 @@
+using System.Buffers.Text;
+using RedisLite.Persistence;
+using RedisLite.Store;
+
 namespace RedisLite.Commands;
 
-// PLACEHOLDER: handlers still to be written.
+/// <summary>
+/// Type-agnostic keyspace commands (Redis's db.c and object.c): DEL UNLINK EXISTS TYPE RENAME
+/// RENAMENX KEYS SCAN RANDOMKEY MOVE COPY TOUCH OBJECT. Lookups follow Redis's flavours (read with
+/// or without an LRU touch, write), so lazy expiry, keyspace hits/misses and idle times come out
+/// as in Redis 7.0. Every command here replays as received except where a handler says otherwise;
+/// keys that expire lazily on the way are announced by <see cref="Keyspace.KeyExpired"/>.
+/// </summary>
 public static class Keys
 {
-    public static void Copy(CommandContext ctx) => ctx.Error("ERR not implemented yet");
-    public static void Del(CommandContext ctx) => ctx.Error("ERR not implemented yet");
-    public static void Exists(CommandContext ctx) => ctx.Error("ERR not implemented yet");
-    public static void KeysCommand(CommandContext ctx) => ctx.Error("ERR not implemented yet");
-    public static void Move(CommandContext ctx) => ctx.Error("ERR not implemented yet");
-    public static void ObjectEncoding(CommandContext ctx) => ctx.Error("ERR not implemented yet");
-    public static void ObjectFreq(CommandContext ctx) => ctx.Error("ERR not implemented yet");
-    public static void ObjectHelp(CommandContext ctx) => ctx.Error("ERR not implemented yet");
-    public static void ObjectIdletime(CommandContext ctx) => ctx.Error("ERR not implemented yet");
-    public static void ObjectRefcount(CommandContext ctx) => ctx.Error("ERR not implemented yet");
-    public static void RandomKey(CommandContext ctx) => ctx.Error("ERR not implemented yet");
-    public static void Rename(CommandContext ctx) => ctx.Error("ERR not implemented yet");
-    public static void RenameNx(CommandContext ctx) => ctx.Error("ERR not implemented yet");
-    public static void Scan(CommandContext ctx) => ctx.Error("ERR not implemented yet");
-    public static void Touch(CommandContext ctx) => ctx.Error("ERR not implemented yet");
-    public static void Type(CommandContext ctx) => ctx.Error("ERR not implemented yet");
+    private const string SameObject = "ERR source and destination objects are the same";
+
+    /// <summary>DEL and UNLINK: freeing a value in the region is cheap, so UNLINK frees at once too.</summary>
+    public static void Del(CommandContext ctx)
+    {
+        var ks = ctx.Keyspace;
+        long deleted = 0;
+        for (int i = 1; i < ctx.Args.Count; i++)
+        {
+            ulong rec = ks.Find(ctx.Db, ctx.Args[i]);
+            if (rec == 0) continue;
+            ks.Delete(ctx.Db, rec);
+            deleted++;
+        }
+        ctx.Dirty += deleted;
+        ctx.Reply.Integer(deleted);
+    }
+
+    public static void Exists(CommandContext ctx)
+    {
+        long count = 0;
+        for (int i = 1; i < ctx.Args.Count; i++)
+            if (ctx.LookupReadNoTouch(ctx.Args[i]) != 0) count++;
+        ctx.Reply.Integer(count);
+    }
+
+    public static void Touch(CommandContext ctx)
+    {
+        long count = 0;
+        for (int i = 1; i < ctx.Args.Count; i++)
+            if (ctx.LookupRead(ctx.Args[i]) != 0) count++;
+        ctx.Reply.Integer(count);
+    }
+
+    public static void Type(CommandContext ctx)
+    {
+        ulong rec = ctx.LookupReadNoTouch(ctx.Args[1]);
+        ctx.Reply.Simple(rec == 0 ? "none" : TypeName(ctx.Keyspace.Rec(rec).Type));
+    }
+
+    /// <summary>getObjectTypeName: the name TYPE and SCAN TYPE use.</summary>
+    public static string TypeName(byte type) => type switch
+    {
+        RegionLayout.TypeString => "string",
+        RegionLayout.TypeList => "list",
+        RegionLayout.TypeSet => "set",
+        RegionLayout.TypeZSet => "zset",
+        RegionLayout.TypeHash => "hash",
+        _ => "unknown",
+    };
+
+    public static void Rename(CommandContext ctx) => RenameGeneric(ctx, nx: false);
+    public static void RenameNx(CommandContext ctx) => RenameGeneric(ctx, nx: true);
+
+    private static void RenameGeneric(CommandContext ctx, bool nx)
+    {
+        var ks = ctx.Keyspace;
+        var from = ctx.Args[1];
+        var to = ctx.Args[2];
+        ulong rec = ctx.LookupWrite(from);
+        if (rec == 0)
+        {
+            ctx.Error(Errors.NoSuchKey);
+            return;
+        }
+        // Renaming a key to itself is a no-op that still reports success (Redis 7.0), as long as it exists.
+        if (from.SequenceEqual(to))
+        {
+            if (nx) ctx.Reply.Integer(0);
+            else ctx.Reply.Ok();
+            return;
+        }
+        ulong existing = ctx.LookupWrite(to);
+        if (existing != 0)
+        {
+            if (nx)
+            {
+                ctx.Reply.Integer(0);
+                return;
+            }
+            ks.Delete(ctx.Db, existing);
+        }
+        ks.Rekey(ctx.Db, rec, to, ctx.Db);
+        ctx.Dirty++;
+        if (nx) ctx.Reply.Integer(1);
+        else ctx.Reply.Ok();
+    }
+
+    /// <summary>KEYS: every key matching the pattern, skipping (not deleting) logically expired ones, as Redis does.</summary>
+    public static void KeysCommand(CommandContext ctx)
+    {
+        var ks = ctx.Keyspace;
+        var pattern = ctx.Args[1];
+        bool all = pattern.Length == 1 && pattern[0] == '*';
+        var found = CollectAll(ks.Keys(ctx.Db));
+        int n = 0;
+        for (int i = 0; i < found.Count; i++)
+            if ((all || Glob.Match(pattern, ks.KeyOf(found[i]))) && !ks.IsExpired(found[i])) found[n++] = found[i];
+        ctx.Reply.ArrayHeader(n);
+        for (int i = 0; i < n; i++) ctx.Reply.Bulk(ks.KeyOf(found[i]));
+    }
+
+    // A full pass of SCAN steps. Nothing changes the dict between steps, so each entry comes once.
+    private static List<ulong> CollectAll(Dict dict)
+    {
+        var visitor = new Collector(new List<ulong>((int)dict.Count));
+        ulong cursor = 0;
+        do cursor = dict.Scan(cursor, ref visitor);
+        while (cursor != 0);
+        return visitor.Found;
+    }
+
+    private readonly struct Collector(List<ulong> found) : IDictVisitor
+    {
+        public List<ulong> Found { get; } = found;
+        public void Visit(ulong entry) => Found.Add(entry);
+    }
+
+    /// <summary>
+    /// SCAN cursor [MATCH pattern] [COUNT count] [TYPE type], as Redis's scanGenericCommand: dict
+    /// steps until COUNT keys are gathered or COUNT*10 steps are spent, then MATCH, TYPE and
+    /// expiry filter the batch (an expired key is deleted on the way).
+    /// </summary>
+    public static void Scan(CommandContext ctx)
+    {
+        var a = ctx.Args;
+        if (!TryParseCursor(a[1], out ulong cursor))
+        {
+            ctx.Error("ERR invalid cursor");
+            return;
+        }
+        long count = 10;
+        int patternArg = -1, typeArg = -1;
+        for (int i = 2; i < a.Count; i += 2)
+        {
+            bool hasValue = i + 1 < a.Count;
+            if (a.Is(i, "COUNT") && hasValue)
+            {
+                if (!ctx.TryLong(i + 1, out count)) return;
+                if (count < 1)
+                {
+                    ctx.SyntaxError();
+                    return;
+                }
+            }
+            else if (a.Is(i, "MATCH") && hasValue) patternArg = i + 1;
+            else if (a.Is(i, "TYPE") && hasValue) typeArg = i + 1;
+            else
+            {
+                ctx.SyntaxError();
+                return;
+            }
+        }
+        bool usePattern = patternArg > 0 && !(a[patternArg].Length == 1 && a[patternArg][0] == '*');
+
+        var ks = ctx.Keyspace;
+        var dict = ks.Keys(ctx.Db);
+        var visitor = new Collector(new List<ulong>());
+        long maxIterations = count > long.MaxValue / 10 ? long.MaxValue : count * 10;
+        do cursor = dict.Scan(cursor, ref visitor);
+        while (cursor != 0 && maxIterations-- > 0 && visitor.Found.Count < count);
+
+        // Filtering may delete expired keys, so names are taken before anything is freed.
+        var keys = new List<byte[]>(visitor.Found.Count);
+        foreach (ulong rec in visitor.Found)
+        {
+            var name = ks.KeyOf(rec);
+            if (usePattern && !Glob.Match(a[patternArg], name)) continue;
+            byte[] copy = name.ToArray();
+            bool expired = ks.IsExpired(rec);
+            if (typeArg > 0)
+            {
+                // Redis looks the key up to learn its type: an expired key goes away there and
+                // reads as "none" (and then survives the expiry filter below, being already gone).
+                string type;
+                if (expired)
+                {
+                    ks.ExpireNow(ctx.Db, rec);
+                    ctx.Server.Stats.KeyspaceMisses++;
+                    type = "none";
+                }
+                else
+                {
+                    ctx.Server.Stats.KeyspaceHits++;
+                    type = TypeName(ks.Rec(rec).Type);
+                }
+                if (!a.Str(typeArg).Equals(type, StringComparison.OrdinalIgnoreCase)) continue;
+                if (expired)
+                {
+                    keys.Add(copy);
+                    continue;
+                }
+            }
+            if (expired)
+            {
+                ks.ExpireNow(ctx.Db, rec);
+                continue;
+            }
+            keys.Add(copy);
+        }
+
+        ctx.Reply.ArrayHeader(2);
+        Span<byte> digits = stackalloc byte[20];
+        Utf8Formatter.TryFormat(cursor, digits, out int w);
+        ctx.Reply.Bulk(digits[..w]);
+        ctx.Reply.ArrayHeader(keys.Count);
+        foreach (var k in keys) ctx.Reply.Bulk(k);
+    }
+
+    /// <summary>
+    /// C's strtoul as Redis uses it for cursors: optional sign (a '-' negates modulo 2^64), decimal
+    /// digits, nothing after them, no leading space; an empty string is cursor 0; overflow is invalid.
+    /// </summary>
+    public static bool TryParseCursor(ReadOnlySpan<byte> s, out ulong cursor)
+    {
+        cursor = 0;
+        if (s.Length > 0 && (s[0] == ' ' || (s[0] >= '\t' && s[0] <= '\r'))) return false;
+        int i = 0;
+        bool neg = false;
+        if (i < s.Length && (s[i] == '+' || s[i] == '-'))
+        {
+            neg = s[i] == '-';
+            i++;
+        }
+        int digitsStart = i;
+        ulong v = 0;
+        for (; i < s.Length && s[i] >= '0' && s[i] <= '9'; i++)
+        {
+            ulong d = (ulong)(s[i] - '0');
+            if (v > (ulong.MaxValue - d) / 10) return false;
+            v = v * 10 + d;
+        }
+        // strtoul parses nothing from a lone sign and leaves the end pointer at the start.
+        if (i == digitsStart) return s.Length == 0;
+        if (i != s.Length) return false;
+        cursor = neg ? 0 - v : v;
+        return true;
+    }
+
+    /// <summary>RANDOMKEY: a fair random key; expired ones met on the way are deleted and another is drawn.</summary>
+    public static void RandomKey(CommandContext ctx)
+    {
+        var ks = ctx.Keyspace;
+        var dict = ks.Keys(ctx.Db);
+        while (true)
+        {
+            ulong rec = dict.RandomEntry(Random.Shared);
+            if (rec == 0)
+            {
+                ctx.Reply.Null();
+                return;
+            }
+            if (ks.IsExpired(rec))
+            {
+                ks.ExpireNow(ctx.Db, rec);
+                continue;
+            }
+            ctx.Reply.Bulk(ks.KeyOf(rec));
+            return;
+        }
+    }
+
+    public static void Move(CommandContext ctx)
+    {
+        if (!Databases.TryDb(ctx, 2, null, out int target)) return;
+        if (target == ctx.Db)
+        {
+            ctx.Error(SameObject);
+            return;
+        }
+        var ks = ctx.Keyspace;
+        var key = ctx.Args[1];
+        ulong rec = ctx.LookupWrite(key);
+        if (rec == 0 || ks.Find(target, key) != 0)
+        {
+            ctx.Reply.Integer(0);
+            return;
+        }
+        ks.Relink(ctx.Db, target, rec);
+        ctx.Dirty++;
+        ctx.Reply.Integer(1);
+    }
+
+    /// <summary>COPY source destination [DB db] [REPLACE]: a deep copy of the value, with the source's TTL.</summary>
+    public static void Copy(CommandContext ctx)
+    {
+        var a = ctx.Args;
+        int target = ctx.Db;
+        bool replace = false;
+        for (int i = 3; i < a.Count; i++)
+        {
+            if (a.Is(i, "REPLACE")) replace = true;
+            else if (a.Is(i, "DB") && i + 1 < a.Count)
+            {
+                if (!Databases.TryDb(ctx, ++i, null, out target)) return;
+            }
+            else
+            {
+                ctx.SyntaxError();
+                return;
+            }
+        }
+        var src = a[1];
+        var dst = a[2];
+        if (target == ctx.Db && src.SequenceEqual(dst))
+        {
+            ctx.Error(SameObject);
+            return;
+        }
+        var ks = ctx.Keyspace;
+        ulong rec = ctx.LookupRead(src);
+        if (rec == 0)
+        {
+            ctx.Reply.Integer(0);
+            return;
+        }
+        ulong existing = ks.Find(target, dst);
+        if (existing != 0 && !replace)
+        {
+            ctx.Reply.Integer(0);
+            return;
+        }
+        if (!ks.CanCopy(ks.Rec(rec).Type))
+        {
+            ctx.Error("ERR unknown type object");
+            return;
+        }
+        if (existing != 0) ks.Delete(target, existing);
+        ks.Copy(rec, target, dst);
+        ctx.Dirty++;
+        ctx.Reply.Integer(1);
+    }
+
+    // ---- OBJECT (object.c)
+
+    /// <summary>Redis's OBJ_SHARED_REFCOUNT: the refcount of its shared objects (the integers 0..9999).</summary>
+    public const long SharedRefcount = int.MaxValue;
+    private const long SharedIntegers = 10000;
+
+    private const string LfuSelected = "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.";
+    private const string LfuNotSelected = "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.";
+
+    /// <summary>objectCommandLookup: no LRU touch; a missing key replies nil.</summary>
+    private static ulong ObjectLookup(CommandContext ctx)
+    {
+        ulong rec = ctx.LookupReadNoTouch(ctx.Args[2]);
+        if (rec == 0) ctx.Reply.Null();
+        return rec;
+    }
+
+    public static void ObjectEncoding(CommandContext ctx)
+    {
+        ulong rec = ObjectLookup(ctx);
+        if (rec != 0) ctx.Reply.Bulk(EncodingName(ctx.Keyspace.Rec(rec).Encoding));
+    }
+
+    /// <summary>strEncoding: OBJECT ENCODING's names for the RL_ENC_* (Redis OBJ_ENCODING_*) codes.</summary>
+    public static string EncodingName(byte encoding) => encoding switch
+    {
+        RegionLayout.EncRaw => "raw",
+        RegionLayout.EncInt => "int",
+        RegionLayout.EncHt => "hashtable",
+        RegionLayout.EncIntset => "intset",
+        RegionLayout.EncSkiplist => "skiplist",
+        RegionLayout.EncEmbstr => "embstr",
+        RegionLayout.EncQuicklist => "quicklist",
+        RegionLayout.EncListpack => "listpack",
+        _ => "unknown",
+    };
+
+    /// <summary>
+    /// Redis shares one object for each integer 0..9999 unless maxmemory is set with an LRU/LFU
+    /// policy (which needs a clock per key); those report OBJ_SHARED_REFCOUNT, everything else 1.
+    /// </summary>
+    public static void ObjectRefcount(CommandContext ctx)
+    {
+        ulong rec = ObjectLookup(ctx);
+        if (rec == 0) return;
+        ref var r = ref ctx.Keyspace.Rec(rec);
+        long v = (long)r.Value;
+        var config = ctx.Server.Config;
+        bool sharingAllowed = config.MaxMemory.Value == 0 || !PolicyTracksAccess(config.MaxMemoryPolicy.Value);
+        bool shared = r.Type == RegionLayout.TypeString && r.Encoding == RegionLayout.EncInt &&
+                      (r.Flags & RegionLayout.FlagUnsharedInt) == 0 && v >= 0 && v < SharedIntegers && sharingAllowed;
+        ctx.Reply.Integer(shared ? SharedRefcount : 1);
+    }
+
+    private static bool PolicyTracksAccess(string policy) => policy.Contains("lru") || policy.Contains("lfu");
+    private static bool IsLfu(CommandContext ctx) => ctx.Keyspace.LfuMode;
+
+    /// <summary>estimateObjectIdleTime: seconds since the key's LRU clock, allowing for the 24-bit wrap.</summary>
+    public static void ObjectIdletime(CommandContext ctx)
+    {
+        ulong rec = ObjectLookup(ctx);
+        if (rec == 0) return;
+        if (IsLfu(ctx))
+        {
+            ctx.Error(LfuSelected);
+            return;
+        }
+        uint now = ctx.Keyspace.LruNow, lru = ctx.Keyspace.Rec(rec).Lru;
+        long idle = now >= lru ? now - lru : now + (LruClock.Max - lru);
+        ctx.Reply.Integer(idle);
+    }
+
+    public static void ObjectFreq(CommandContext ctx)
+    {
+        ulong rec = ObjectLookup(ctx);
+        if (rec == 0) return;
+        if (!IsLfu(ctx))
+        {
+            ctx.Error(LfuNotSelected);
+            return;
+        }
+        ctx.Reply.Integer(LfuCounter.DecrAndReturn(ctx.Keyspace.Rec(rec).Lru, ctx.NowMs));
+    }
+
+    public static void ObjectHelp(CommandContext ctx) => Help.Reply(ctx, "OBJECT",
+    [
+        "ENCODING <key>",
+        "    Return the kind of internal representation used in order to store the value",
+        "    associated with a <key>.",
+        "FREQ <key>",
+        "    Return the access frequency index of the <key>. The returned integer is",
+        "    proportional to the logarithm of the recent access frequency of the key.",
+        "IDLETIME <key>",
+        "    Return the idle time of the <key>, that is the approximated number of",
+        "    seconds elapsed since the last access to the key.",
+        "REFCOUNT <key>",
+        "    Return the number of references of the value associated with the specified",
+        "    <key>.",
+    ]);
 }

@@ -42,7 +42,12 @@ public static class Strings
         var ks = ctx.Keyspace;
         ulong rec = ks.Find(ctx.Db, key);
         if (rec == 0) rec = ks.Create(ctx.Db, key, RegionLayout.TypeString, RegionLayout.EncRaw);
-        else if (!keepTtl) ks.SetExpire(ctx.Db, rec, -1);
+        else
+        {
+            if (!keepTtl) ks.SetExpire(ctx.Db, rec, -1);
+            // Redis stores a new object, whose LRU clock starts now (an LFU counter carries over).
+            if (!ks.LfuMode) ks.Rec(rec).Lru = ks.LruNow;
+        }
         StringValues.Set(ks, rec, value);
         ctx.Dirty++;
         return rec;
@@ -55,14 +60,15 @@ public static class Strings
 
     /// <summary>
     /// Parses SET/GETEX options from argument <paramref name="from"/> on (Redis's
-    /// parseExtendedStringArgumentsOrReply), giving the absolute expiry in ms (-1 for none).
+    /// parseExtendedStringArgumentsOrReply), giving the index of the expiry argument (-1 for none).
+    /// The expiry value itself is checked by <see cref="TryExpireAt"/>, which GETEX calls only
+    /// once it knows the key exists, as Redis 7.0 does.
     /// </summary>
-    private static bool ParseOptions(CommandContext ctx, int from, bool isGetEx, string name, out SetFlags flags, out long expireAtMs)
+    private static bool ParseOptions(CommandContext ctx, int from, bool isGetEx, out SetFlags flags, out int exprArg)
     {
         flags = SetFlags.None;
-        expireAtMs = -1;
+        exprArg = -1;
         var a = ctx.Args;
-        int exprArg = -1;
         for (int i = from; i < a.Count; i++)
         {
             bool hasNext = i + 1 < a.Count;
@@ -81,6 +87,13 @@ public static class Strings
                 return false;
             }
         }
+        return true;
+    }
+
+    /// <summary>The absolute expiry in ms named by the option at <paramref name="exprArg"/> (-1 for none), or an error reply (getExpireMillisecondsOrReply).</summary>
+    private static bool TryExpireAt(CommandContext ctx, SetFlags flags, int exprArg, string name, out long expireAtMs)
+    {
+        expireAtMs = -1;
         if (exprArg < 0) return true;
         if (!ctx.TryLong(exprArg, out long v)) return false;
         bool seconds = (flags & (SetFlags.Ex | SetFlags.ExAt)) != 0;
@@ -106,7 +119,8 @@ public static class Strings
 
     public static void Set(CommandContext ctx)
     {
-        if (!ParseOptions(ctx, 3, isGetEx: false, "set", out var flags, out long expireAt)) return;
+        if (!ParseOptions(ctx, 3, isGetEx: false, out var flags, out int exprArg)) return;
+        if (!TryExpireAt(ctx, flags, exprArg, "set", out long expireAt)) return;
         SetGeneric(ctx, flags, expireAt);
     }
 
@@ -114,7 +128,7 @@ public static class Strings
     {
         var key = ctx.Args[1];
         var ks = ctx.Keyspace;
-        ulong existing = ks.Find(ctx.Db, key);
+        ulong existing = (flags & SetFlags.Get) != 0 ? ctx.LookupRead(key) : ctx.LookupWrite(key);
         if ((flags & SetFlags.Get) != 0)
         {
             if (existing != 0 && ks.Rec(existing).Type != RegionLayout.TypeString)
@@ -142,7 +156,7 @@ public static class Strings
 
     public static void SetNx(CommandContext ctx)
     {
-        if (ctx.Keyspace.Find(ctx.Db, ctx.Args[1]) != 0)
+        if (ctx.LookupWrite(ctx.Args[1]) != 0)
         {
             ctx.Reply.Integer(0);
             return;
@@ -200,7 +214,7 @@ public static class Strings
         }
         for (int i = 1; i < ctx.Args.Count; i += 2)
         {
-            if (ctx.Keyspace.Find(ctx.Db, ctx.Args[i]) != 0)
+            if (ctx.LookupWrite(ctx.Args[i]) != 0)
             {
                 ctx.Reply.Integer(0);
                 return;
@@ -237,7 +251,7 @@ public static class Strings
 
     public static void GetEx(CommandContext ctx)
     {
-        if (!ParseOptions(ctx, 2, isGetEx: true, "getex", out var flags, out long expireAt)) return;
+        if (!ParseOptions(ctx, 2, isGetEx: true, out var flags, out int exprArg)) return;
         ulong rec = ReadString(ctx, ctx.Args[1]);
         if (rec == ulong.MaxValue) return;
         if (rec == 0)
@@ -245,6 +259,7 @@ public static class Strings
             ctx.Reply.Null();
             return;
         }
+        if (!TryExpireAt(ctx, flags, exprArg, "getex", out long expireAt)) return;
         ReplyValue(ctx, rec);
         var ks = ctx.Keyspace;
         if (expireAt >= 0 && expireAt <= ctx.NowMs)
@@ -367,61 +382,30 @@ public static class Strings
                 return;
             }
             current = StringValues.Read(ks, rec, scratch);
-            if (!CommandContext.TryParseDouble(current, out _))
-            {
-                ctx.Error(Errors.NotFloat);
-                return;
-            }
         }
-        if (!ctx.TryDouble(2, out _)) return;
-        string? result = AddFloats(current, ctx.Args[2]);
-        if (result == null)
+        if (!LongDouble.TryParse(current, out var value) || !LongDouble.TryParse(ctx.Args[2], out var incr))
+        {
+            ctx.Error(Errors.NotFloat);
+            return;
+        }
+        var sum = LongDouble.Add(value, incr);
+        if (sum is not { IsInfinity: false } finite)
         {
             ctx.Error("ERR increment would produce NaN or Infinity");
             return;
         }
+        string result = finite.ToHumanString();
         var bytes = Encoding.ASCII.GetBytes(result);
         rec = Store(ctx, ctx.Args[1], bytes, keepTtl: true);
+        // Redis stores the sum as a string object (embstr/raw), never int-encoded, even when it reads "5".
+        if (ks.Rec(rec).Encoding == RegionLayout.EncInt)
+        {
+            bytes.CopyTo(StringValues.SetUninitialized(ks, rec, bytes.Length));
+            ks.Rec(rec).Encoding = RegionLayout.EncEmbstr;
+        }
         ctx.Reply.Bulk(bytes);
         // Replay as SET with the exact text so float rounding cannot diverge on reload.
         ctx.Propagate("SET"u8.ToArray(), ctx.Args.Bytes(1), bytes, "KEEPTTL"u8.ToArray());
-    }
-
-    /// <summary>
-    /// Redis adds in long double and prints "%.17Lf" with trailing zeros removed. Decimal
-    /// arithmetic reproduces that output for every operand decimal can hold; beyond its range
-    /// the sum is done in double. Null when the result is NaN or infinite.
-    /// </summary>
-    private static string? AddFloats(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
-    {
-        string sa = Encoding.ASCII.GetString(a), sb = Encoding.ASCII.GetString(b);
-        if (decimal.TryParse(sa, NumberStyles.Float, CultureInfo.InvariantCulture, out var da) &&
-            decimal.TryParse(sb, NumberStyles.Float, CultureInfo.InvariantCulture, out var db) &&
-            !IsInfText(sa) && !IsInfText(sb))
-        {
-            try
-            {
-                decimal sum = da + db;
-                return HumanDecimal(sum);
-            }
-            catch (OverflowException) { }
-        }
-        CommandContext.TryParseDouble(a, out double x);
-        CommandContext.TryParseDouble(b, out double y);
-        double r = x + y;
-        if (double.IsNaN(r) || double.IsInfinity(r)) return null;
-        string s = r.ToString("F17", CultureInfo.InvariantCulture);
-        if (s.Contains('.')) s = s.TrimEnd('0').TrimEnd('.');
-        return s == "-0" ? "0" : s;
-    }
-
-    private static bool IsInfText(string s) => s.Contains("inf", StringComparison.OrdinalIgnoreCase);
-
-    private static string HumanDecimal(decimal d)
-    {
-        d = Math.Round(d, 17, MidpointRounding.ToEven);
-        string s = d.ToString("0.#################", CultureInfo.InvariantCulture);
-        return s == "-0" ? "0" : s;
     }
 
     public static void GetRange(CommandContext ctx)
@@ -450,17 +434,17 @@ public static class Strings
     public static void SetRange(CommandContext ctx)
     {
         if (!ctx.TryLong(2, out long offset)) return;
+        if (offset < 0)
+        {
+            ctx.Error("ERR offset is out of range");
+            return;
+        }
         var ks = ctx.Keyspace;
         var value = ctx.Args[3];
         ulong rec = ctx.LookupWrite(ctx.Args[1]);
         if (rec != 0 && ks.Rec(rec).Type != RegionLayout.TypeString)
         {
             ctx.WrongType();
-            return;
-        }
-        if (offset < 0)
-        {
-            ctx.Error("ERR offset is out of range");
             return;
         }
         if (value.Length == 0)
@@ -473,8 +457,15 @@ public static class Strings
             ctx.Error(StringTooLong);
             return;
         }
-        if (rec == 0) rec = ks.Create(ctx.Db, ctx.Args[1], RegionLayout.TypeString, RegionLayout.EncRaw);
-        var span = StringValues.Writable(ks, rec, offset + value.Length);
+        Span<byte> span;
+        if (rec == 0)
+        {
+            // A new key has no value block yet for Writable to grow: start from zeros.
+            rec = ks.Create(ctx.Db, ctx.Args[1], RegionLayout.TypeString, RegionLayout.EncRaw);
+            span = StringValues.SetUninitialized(ks, rec, offset + value.Length);
+            span.Clear();
+        }
+        else span = StringValues.Writable(ks, rec, offset + value.Length);
         value.CopyTo(span.Slice((int)offset));
         ctx.Dirty++;
         ctx.Reply.Integer(span.Length);

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text;
+using RedisLite.Store;
 
 namespace RedisLite.Config;
 
@@ -25,8 +27,18 @@ public abstract class ConfigParam(string name, ConfigFlags flags)
     /// <summary>Called after a successful change (CONFIG SET or file), to apply it.</summary>
     public Action? Changed { get; set; }
 
+    /// <summary>
+    /// Applies a CONFIG SET at runtime, given the previous value as CONFIG GET showed it; returns
+    /// Redis's error text when the change cannot take effect, and CONFIG SET then restores every
+    /// parameter of the call (Redis's apply step).
+    /// </summary>
+    public Func<string, string?>? Apply { get; set; }
+
     /// <summary>Sets the value from its arguments; on failure returns Redis's reason and leaves the value unchanged.</summary>
     public abstract string? TrySet(IReadOnlyList<string> args);
+
+    /// <summary>Sets the value from a config file line; differs from <see cref="TrySet"/> only where Redis's loader does (save lines accumulate).</summary>
+    public virtual string? TrySetFromFile(IReadOnlyList<string> args) => TrySet(args);
 
     /// <summary>The value as CONFIG GET shows it.</summary>
     public abstract string Get();
@@ -53,7 +65,13 @@ public sealed class BoolConfig(string name, bool def, ConfigFlags flags = Config
     public override string Get() => Value ? "yes" : "no";
 }
 
-public sealed class NumberConfig(string name, long def, long min, long max, bool memory = false, ConfigFlags flags = ConfigFlags.None)
+/// <summary>
+/// An integer parameter with bounds. <paramref name="memory"/> values take units (1gb);
+/// <paramref name="normalize"/> adjusts an accepted value as Redis's apply step does (hz is
+/// stored clamped to 1..500, so CONFIG GET shows the clamped value).
+/// </summary>
+public sealed class NumberConfig(string name, long def, long min, long max, bool memory = false, ConfigFlags flags = ConfigFlags.None,
+    Func<long, long>? normalize = null)
     : ConfigParam(name, flags)
 {
     public long Value = def;
@@ -68,30 +86,31 @@ public sealed class NumberConfig(string name, long def, long min, long max, bool
         {
             if (!TryParseMemory(args[0], out v)) return "argument must be a memory value";
         }
-        else if (!long.TryParse(args[0], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out v))
+        else if (!StringValues.TryParseCanonicalInt(Encoding.UTF8.GetBytes(args[0]), out v))
             return "argument couldn't be parsed into an integer";
         if (v < Min || v > Max) return $"argument must be between {Min} and {Max} inclusive";
-        Value = v;
+        Value = normalize?.Invoke(v) ?? v;
         return null;
     }
 
     public override string Get() => Value.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>Redis's memtoull: a number with an optional k/kb/m/mb/g/gb unit (k = 1000, kb = 1024).</summary>
+    /// <summary>Redis's memtoull: digits with an optional k/kb/m/mb/g/gb unit (k = 1000, kb = 1024); no sign.</summary>
     public static bool TryParseMemory(string s, out long bytes)
     {
         bytes = 0;
         s = s.ToLowerInvariant();
         int i = 0;
-        while (i < s.Length && (char.IsDigit(s[i]) || (i == 0 && s[i] == '-'))) i++;
-        if (i == 0 || !long.TryParse(s.AsSpan(0, i), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long n)) return false;
+        while (i < s.Length && char.IsAsciiDigit(s[i])) i++;
+        if (i == 0 || !long.TryParse(s.AsSpan(0, i), NumberStyles.None, CultureInfo.InvariantCulture, out long n)) return false;
         long mul = s[i..] switch
         {
             "" or "b" => 1, "k" => 1000, "kb" => 1024, "m" => 1000_000, "mb" => 1024 * 1024,
             "g" => 1000_000_000L, "gb" => 1024L * 1024 * 1024, _ => 0,
         };
         if (mul == 0) return false;
-        bytes = n * mul;
+        try { bytes = checked(n * mul); }
+        catch (OverflowException) { return false; }
         return true;
     }
 }
@@ -128,21 +147,39 @@ public sealed class EnumConfig(string name, string def, string[] choices, Config
     public override string Get() => Value;
 }
 
-/// <summary><c>save</c>: pairs of (seconds, changes); "" disables snapshots on change count.</summary>
+/// <summary>
+/// <c>save</c>: pairs of (seconds, changes); "" disables snapshots on change count. In a config
+/// file the first save line replaces the defaults and later ones add to it, as in Redis, so
+/// redis.conf's one-pair-per-line style works.
+/// </summary>
 public sealed class SaveConfig(string name, string def) : ConfigParam(name, ConfigFlags.None)
 {
     public IReadOnlyList<(long Seconds, long Changes)> Points { get; private set; } = Parse(def.Split(' '))!;
+    private bool _fileLineSeen;
 
     public override bool MultiArg => true;
 
     public override string? TrySet(IReadOnlyList<string> args)
     {
-        var words = args.SelectMany(a => a.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToArray();
-        var points = Parse(words);
+        var points = Parse(Words(args));
         if (points == null) return "Invalid save parameters";
         Points = points;
         return null;
     }
+
+    public override string? TrySetFromFile(IReadOnlyList<string> args)
+    {
+        var words = Words(args);
+        var points = Parse(words);
+        if (points == null) return "Invalid save parameters";
+        // save "" clears whatever earlier lines set.
+        Points = _fileLineSeen && words is not [""] ? [.. Points, .. points] : points;
+        _fileLineSeen = true;
+        return null;
+    }
+
+    private static string[] Words(IReadOnlyList<string> args) =>
+        args.SelectMany(a => a.Split(' ', StringSplitOptions.RemoveEmptyEntries)).DefaultIfEmpty("").ToArray();
 
     private static List<(long, long)>? Parse(string[] words)
     {

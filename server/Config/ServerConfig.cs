@@ -16,16 +16,16 @@ public sealed class ServerConfig
     public readonly NumberConfig TcpBacklog = new("tcp-backlog", 511, 0, int.MaxValue, flags: ConfigFlags.Immutable);
     public readonly NumberConfig TcpKeepalive = new("tcp-keepalive", 300, 0, int.MaxValue);
     public readonly NumberConfig Timeout = new("timeout", 0, 0, int.MaxValue);
-    public readonly NumberConfig MaxClients = new("maxclients", 10000, 1, int.MaxValue);
+    public readonly NumberConfig MaxClients = new("maxclients", 10000, 1, uint.MaxValue);
     public readonly StringConfig RequirePass = new("requirepass", "", ConfigFlags.Sensitive);
     public readonly NumberConfig ProtoMaxBulkLen = new("proto-max-bulk-len", 512 * Mb, 1024 * 1024, long.MaxValue, memory: true);
     public readonly NumberConfig ClientQueryBufferLimit = new("client-query-buffer-limit", Gb, 1024 * 1024, long.MaxValue, memory: true);
 
     // General
     public readonly NumberConfig Databases = new("databases", 16, 1, int.MaxValue, flags: ConfigFlags.Immutable);
-    public readonly NumberConfig Hz = new("hz", 10, 1, 500);
+    public readonly NumberConfig Hz = new("hz", 10, 0, int.MaxValue, normalize: v => Math.Clamp(v, 1, 500));
     public readonly BoolConfig DynamicHz = new("dynamic-hz", true);
-    public readonly EnumConfig LogLevel = new("loglevel", "notice", ["debug", "verbose", "notice", "warning", "nothing"]);
+    public readonly EnumConfig LogLevel = new("loglevel", "notice", ["debug", "verbose", "notice", "warning"]);
     public readonly StringConfig LogFile = new("logfile", "", ConfigFlags.Immutable);
     public readonly StringConfig PidFile = new("pidfile", "", ConfigFlags.Immutable);
     public readonly BoolConfig Daemonize = new("daemonize", false, ConfigFlags.Immutable);
@@ -38,7 +38,7 @@ public sealed class ServerConfig
     public readonly NumberConfig MaxMemory = new("maxmemory", 0, 0, long.MaxValue, memory: true);
     public readonly EnumConfig MaxMemoryPolicy = new("maxmemory-policy", "noeviction",
         ["volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"]);
-    public readonly NumberConfig MaxMemorySamples = new("maxmemory-samples", 5, 1, 64);
+    public readonly NumberConfig MaxMemorySamples = new("maxmemory-samples", 5, 1, int.MaxValue);
     public readonly BoolConfig LazyfreeLazyEviction = new("lazyfree-lazy-eviction", false);
     public readonly BoolConfig LazyfreeLazyExpire = new("lazyfree-lazy-expire", false);
     public readonly BoolConfig LazyfreeLazyServerDel = new("lazyfree-lazy-server-del", false);
@@ -60,13 +60,13 @@ public sealed class ServerConfig
     public readonly BoolConfig AppendOnly = new("appendonly", false);
     public readonly StringConfig AppendFilename = new("appendfilename", "appendonly.aof", ConfigFlags.Immutable);
     public readonly StringConfig AppendDirname = new("appenddirname", "appendonlydir", ConfigFlags.Immutable);
-    public readonly EnumConfig AppendFsync = new("appendfsync", "everysec", ["always", "everysec", "no"]);
+    public readonly EnumConfig AppendFsync = new("appendfsync", "everysec", ["everysec", "always", "no"]);
 
     // Diagnostics
-    public readonly NumberConfig SlowlogLogSlowerThan = new("slowlog-log-slower-than", 10000, long.MinValue, long.MaxValue);
+    public readonly NumberConfig SlowlogLogSlowerThan = new("slowlog-log-slower-than", 10000, -1, long.MaxValue);
     public readonly NumberConfig SlowlogMaxLen = new("slowlog-max-len", 128, 0, long.MaxValue);
     public readonly NumberConfig LatencyMonitorThreshold = new("latency-monitor-threshold", 0, 0, long.MaxValue);
-    public readonly StringConfig NotifyKeyspaceEvents = new("notify-keyspace-events", "");
+    public readonly NotifyKeyspaceEventsConfig NotifyKeyspaceEvents = new("notify-keyspace-events");
 
     /// <summary>Every parameter by name (case-insensitive), in declaration order.</summary>
     public IReadOnlyDictionary<string, ConfigParam> All { get; }
@@ -77,6 +77,17 @@ public sealed class ServerConfig
         foreach (var f in GetType().GetFields())
             if (f.GetValue(this) is ConfigParam p) all[p.Name] = p;
         All = all;
+
+        // The listeners are bound once at startup; a runtime change fails the way Redis's does
+        // when it cannot listen, and CONFIG SET restores the old value.
+        Port.Apply = old => old == Port.Get() ? null : RefuseRebind("Unable to listen on this port. Check server logs.");
+        Bind.Apply = old => old == Bind.Get() ? null : RefuseRebind("Failed to bind to specified addresses.");
+    }
+
+    private static string RefuseRebind(string error)
+    {
+        Server.Log.Warning("RedisLite binds its listening sockets at startup only: restart with the new port/bind to change them");
+        return error;
     }
 
     public ConfigParam? Find(string name) => All.TryGetValue(name, out var p) ? p : null;

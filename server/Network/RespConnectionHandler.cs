@@ -61,6 +61,7 @@ public sealed class RespConnectionHandler(RedisServer server) : ConnectionHandle
             while (!client.Killed)
             {
                 var result = await input.ReadAsync();
+                Interlocked.Increment(ref server.Stats.ReadsProcessed);
                 var buffer = result.Buffer;
                 client.QueryBufferBytes = buffer.Length;
                 if (buffer.Length >= server.Config.ClientQueryBufferLimit.Value)
@@ -92,6 +93,14 @@ public sealed class RespConnectionHandler(RedisServer server) : ConnectionHandle
                 while (true)
                 {
                     incomplete = RunBatch(client, mem, ref pos, ref close, out needed);
+                    if (client.Writer.BytesWritten > 0) Interlocked.Increment(ref server.Stats.WritesProcessed);
+                    // MONITOR ran in this batch: register before its +OK goes out, so every command
+                    // the client can send after seeing it is fed (a RESET completes the old queue).
+                    if (client.IsMonitor && (client.MonitorQueue == null || client.MonitorQueue.Completion.IsCompleted))
+                    {
+                        client.MonitorQueue = server.Monitors.Add(client);
+                        _ = PumpMonitorAsync(client, output);
+                    }
                     var flush = await FlushAsync(client, output);
                     if (close || flush.IsCompleted || client.Killed) return;
                     if (incomplete || pos >= mem.Length) break;
@@ -99,11 +108,6 @@ public sealed class RespConnectionHandler(RedisServer server) : ConnectionHandle
                 Interlocked.Add(ref server.Stats.NetInputBytes, pos);
                 input.AdvanceTo(buffer.GetPosition(pos), buffer.End);
                 if (result.IsCompleted) return;
-                if (client.IsMonitor && client.MonitorQueue == null)
-                {
-                    client.MonitorQueue = server.Monitors.Add(client);
-                    _ = PumpMonitorAsync(client, output);
-                }
             }
         }
         finally
@@ -118,9 +122,10 @@ public sealed class RespConnectionHandler(RedisServer server) : ConnectionHandle
     {
         needed = 0;
         long maxBulk = server.Config.ProtoMaxBulkLen.Value;
-        client.Writer.ResetCounter();
         lock (server.StoreLock)
         {
+            // Reset under the lock: a monitor's pump also writes (and counts) under it.
+            client.Writer.ResetCounter();
             try
             {
                 return RunLocked(client, mem, ref pos, ref close, ref needed, maxBulk);
@@ -128,6 +133,7 @@ public sealed class RespConnectionHandler(RedisServer server) : ConnectionHandle
             finally
             {
                 client.Writer.Commit();
+                server.Stats.NetOutputBytes += client.Writer.BytesWritten;
             }
         }
     }
@@ -185,6 +191,7 @@ public sealed class RespConnectionHandler(RedisServer server) : ConnectionHandle
                 {
                     client.Writer.Raw(line);
                     client.Writer.Commit();
+                    server.Stats.NetOutputBytes += line.Length;
                 }
                 await FlushAsync(client, output);
             }

@@ -23,34 +23,22 @@ public sealed class SnapshotService(RedisServer server)
     private readonly Stopwatch _childClock = new();
     private long _lastBgsaveTryUnix;
 
-    // ---- state for INFO persistence / stats (Redis 7.0 field names)
-    public bool LastBgsaveOk { get; private set; } = true;
-    public long LastBgsaveTimeSec { get; private set; } = -1;
-    public long RdbSaves { get; private set; }
-    public long LatestForkUsec { get; private set; }
-    public long TotalForks { get; private set; }
-    public long LastCowBytes { get; private set; }
-    public long CurrentCowBytes { get; private set; }
-    public long CurrentCowPeak { get; private set; }
-    public long CurrentCowUpdatedMs { get; private set; }
-    public long CurrentKeysProcessed { get; private set; }
-    public long CurrentKeysTotal { get; private set; }
-    public long CurrentBytesWritten { get; private set; }
+    /// <summary>The state INFO persistence shows; this class is its writer for RDB snapshots.</summary>
+    private PersistenceStatus P => server.Persistence;
+
+    private long _bytesWritten;
     public string? LastError { get; private set; }
-    public long LastLoadKeysLoaded { get; private set; }
-    public long LastLoadKeysExpired { get; private set; }
+    public bool ChildRunning => ChildPid > 0;
 
     public void RecordLoad(long loaded, long expired)
     {
-        LastLoadKeysLoaded = loaded;
-        LastLoadKeysExpired = expired;
+        P.RdbLastLoadKeysLoaded = loaded;
+        P.RdbLastLoadKeysExpired = expired;
     }
-    public bool ChildRunning => ChildPid > 0;
-    public long CurrentBgsaveSeconds => ChildRunning ? (long)_childClock.Elapsed.TotalSeconds : -1;
 
     /// <summary>Writes are refused with MISCONF (Redis's writeCommandsDeniedByDiskError).</summary>
     public bool DenyWrites =>
-        !LastBgsaveOk && server.Config.StopWritesOnBgsaveError.Value && server.Config.Save.Points.Count > 0;
+        !P.LastBgsaveOk && server.Config.StopWritesOnBgsaveError.Value && server.Config.Save.Points.Count > 0;
 
     public const string MisconfError =
         "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. " +
@@ -100,16 +88,17 @@ public sealed class SnapshotService(RedisServer server)
         });
         if (status != 0)
         {
+            // As Redis's rdbSave: a failed foreground save is logged and replied, but only a
+            // success touches rdb_last_bgsave_status (so a failed SHUTDOWN save leaves writes on).
             LastError = report.MessageText;
-            LastBgsaveOk = false;
             Log.Warning(LastError);
             return LastError;
         }
         Log.Notice("DB saved on disk");
         server.Dirty -= dirtyBefore;
         server.LastSaveUnix = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        LastBgsaveOk = true;
-        RdbSaves++;
+        P.LastBgsaveOk = true;
+        P.RdbSaves++;
         return null;
     }
 
@@ -127,7 +116,7 @@ public sealed class SnapshotService(RedisServer server)
         });
         if (pid < 0)
         {
-            LastBgsaveOk = false;
+            P.LastBgsaveOk = false;
             LastError = $"Can't save in background: fork: errno {-pid}";
             Log.Warning(LastError);
             return "ERR " + LastError;
@@ -136,12 +125,16 @@ public sealed class SnapshotService(RedisServer server)
         _reportFd = fd;
         _doneReceived = false;
         _dirtyAtFork = server.Dirty;
-        LatestForkUsec = forkUs;
-        TotalForks++;
-        CurrentKeysTotal = totalKeys;
-        CurrentKeysProcessed = 0;
-        CurrentBytesWritten = 0;
-        CurrentCowBytes = CurrentCowPeak = 0;
+        P.LatestForkUsec = forkUs;
+        P.TotalForks++;
+        P.Child = ChildKind.Rdb;
+        P.ChildPid = pid;
+        P.ChildStartMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        P.CurrentSaveKeysTotal = totalKeys;
+        P.CurrentSaveKeysProcessed = 0;
+        P.CurrentCowSize = P.CurrentCowPeak = 0;
+        P.CurrentCowSizeUpdatedMs = 0;
+        _bytesWritten = 0;
         _childClock.Restart();
         // While the child shares the region, avoid page writes that are not needed (each first
         // write to a page is a COW copy): no rehash, no LRU clock updates.
@@ -158,13 +151,13 @@ public sealed class SnapshotService(RedisServer server)
         bool eof = false;
         while (SnapshotInterop.TryReadReport(_reportFd, out var r, out eof))
         {
-            CurrentKeysProcessed = r.Keys;
-            CurrentBytesWritten = r.Bytes;
+            P.CurrentSaveKeysProcessed = r.Keys;
+            _bytesWritten = r.Bytes;
             if (r.CowBytes >= 0)
             {
-                CurrentCowBytes = r.CowBytes;
-                CurrentCowPeak = Math.Max(CurrentCowPeak, r.CowBytes);
-                CurrentCowUpdatedMs = Environment.TickCount64;
+                P.CurrentCowSize = r.CowBytes;
+                P.CurrentCowPeak = Math.Max(P.CurrentCowPeak, r.CowBytes);
+                P.CurrentCowSizeUpdatedMs = Environment.TickCount64;
             }
             if (r.Kind == RlChildReport.Done)
             {
@@ -188,24 +181,26 @@ public sealed class SnapshotService(RedisServer server)
         ChildPid = -1;
         _reportFd = -1;
         _childClock.Stop();
+        P.Child = ChildKind.None;
+        P.ChildPid = -1;
         server.Keyspace.ChildActive = false;
         Dict.ResizeAllowed = true;
-        LastBgsaveTimeSec = (long)Math.Round(_childClock.Elapsed.TotalSeconds);
+        P.RdbLastBgsaveTimeSec = (long)Math.Round(_childClock.Elapsed.TotalSeconds);
         bool ok = exitStatus == 0 && _doneReceived && _done.Status == 0;
         if (ok)
         {
             Log.Notice($"DB saved on disk");
-            Log.Notice($"Fork CoW for RDB: current {CurrentCowBytes >> 20} MB, peak {CurrentCowPeak >> 20} MB, average {CurrentCowPeak >> 20} MB");
+            Log.Notice($"Fork CoW for RDB: current {P.CurrentCowSize >> 20} MB, peak {P.CurrentCowPeak >> 20} MB, average {P.CurrentCowPeak >> 20} MB");
             Log.Notice("Background saving terminated with success");
             server.Dirty -= _dirtyAtFork;
             server.LastSaveUnix = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-            LastBgsaveOk = true;
+            P.LastBgsaveOk = true;
             LastError = null;
-            RdbSaves++;
+            P.RdbSaves++;
         }
         else
         {
-            LastBgsaveOk = false;
+            P.LastBgsaveOk = false;
             LastError = _doneReceived && _done.Status != 0 ? _done.MessageText
                 : exitStatus >= 128 ? $"Background saving terminated by signal {exitStatus - 128}"
                 : "Background saving error";
@@ -214,8 +209,9 @@ public sealed class SnapshotService(RedisServer server)
             // A killed child cannot clean up after itself.
             TryDelete(Path.Combine(Path.GetFullPath(server.Config.Dir.Value), $"temp-{pid}.rdb"));
         }
-        LastCowBytes = CurrentCowPeak;
-        CurrentCowBytes = 0;
+        P.RdbLastCowSize = P.CurrentCowPeak;
+        P.CurrentCowSize = 0;
+        P.CurrentCowPeak = 0;
     }
 
     private static void TryDelete(string path)
@@ -246,7 +242,7 @@ public sealed class SnapshotService(RedisServer server)
         foreach (var (seconds, changes) in server.Config.Save.Points)
         {
             if (server.Dirty >= changes && now - server.LastSaveUnix > seconds &&
-                (now - _lastBgsaveTryUnix > 5 || LastBgsaveOk))
+                (now - _lastBgsaveTryUnix > 5 || P.LastBgsaveOk))
             {
                 Log.Notice($"{changes} changes in {seconds} seconds. Saving...");
                 StartBackground();

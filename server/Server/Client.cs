@@ -20,6 +20,8 @@ public sealed class Client
     public string User => "default";
     public string RemoteAddress { get; }
     public string LocalAddress { get; }
+    /// <summary>Connected from 127.0.0.1 or ::1 (Redis's islocalClient: the "local" setting of enable-*-command).</summary>
+    public bool IsLocal { get; }
     public long CreatedMs { get; } = Environment.TickCount64;
     /// <summary>Monotonic ms of the last command (idle time, timeout).</summary>
     public long LastInteractionMs { get; set; } = Environment.TickCount64;
@@ -49,6 +51,9 @@ public sealed class Client
         _connection = connection;
         Writer = writer;
         RemoteAddress = connection?.RemoteEndPoint?.ToString() ?? "";
+        IsLocal = connection?.RemoteEndPoint is System.Net.IPEndPoint ep &&
+                  (ep.Address.IsIPv4MappedToIPv6 ? ep.Address.MapToIPv4() : ep.Address) is var ip &&
+                  (ip.Equals(System.Net.IPAddress.Loopback) || ip.Equals(System.Net.IPAddress.IPv6Loopback));
         LocalAddress = connection?.LocalEndPoint?.ToString() ?? "";
         Context = new CommandContext(server, this);
     }

@@ -68,7 +68,7 @@ public sealed class CommandExecutor(RedisServer server)
     {
         if (server.Monitors.Active && (cmd.Flags & (CommandFlags.SkipMonitor | CommandFlags.Admin)) == 0)
             server.Monitors.Feed(client, client.Args);
-        server.Keyspace.NowMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        server.Keyspace.NowMs = server.ClockMs();
         ctx.Begin(cmd);
         long start = Stopwatch.GetTimestamp();
         try
@@ -81,12 +81,11 @@ public sealed class CommandExecutor(RedisServer server)
         }
         cmd.Stats.Microseconds += (Stopwatch.GetTimestamp() - start) / TicksPerMicro;
         cmd.Stats.Calls++;
-        if (ctx.Failed)
-        {
-            cmd.Stats.FailedCalls++;
-            server.Stats.TotalErrorReplies++;
-        }
+        if (ctx.Failed) cmd.Stats.FailedCalls++;
         server.Dirty += ctx.Dirty;
+        // Peak after every command, as Redis's call() records it.
+        ulong used = server.UsedMemory;
+        if (used > server.Stats.PeakMemory) server.Stats.PeakMemory = used;
         server.Stats.CommandsProcessed++;
         client.LastCommand = cmd.Name;
         client.LastInteractionMs = Environment.TickCount64;
@@ -95,7 +94,7 @@ public sealed class CommandExecutor(RedisServer server)
     private void Reject(Client client, CommandDef? cmd, string error)
     {
         if (cmd != null) cmd.Stats.RejectedCalls++;
-        server.Stats.TotalErrorReplies++;
+        server.Stats.CountError(error);
         server.Stats.CommandsProcessed++;
         client.Writer.Error(error);
         client.LastInteractionMs = Environment.TickCount64;

@@ -27,7 +27,9 @@ public sealed class RedisServer : IDisposable
     public string? ConfigFile { get; init; }
     public long StartTimeMs { get; } = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
     public Stopwatch Uptime { get; } = Stopwatch.StartNew();
-    public string RunId { get; } = Convert.ToHexString(Guid.NewGuid().ToByteArray()).ToLowerInvariant() + "00000000";
+    public string RunId { get; } = RandomHex40();
+    /// <summary>master_replid: this dataset history's replication id (INFO replication).</summary>
+    public string ReplicationId { get; set; } = RandomHex40();
     public int ActualPort { get; set; }
 
     /// <summary>Writes since the last successful save (rdb_changes_since_last_save).</summary>
@@ -36,11 +38,26 @@ public sealed class RedisServer : IDisposable
     public long LastSaveUnix;
     /// <summary>True while the dataset is loading: commands without the loading flag get -LOADING.</summary>
     public volatile bool Loading;
+    /// <summary>Snapshot/AOF state shown by INFO persistence; the persistence code updates it.</summary>
+    public PersistenceStatus Persistence { get; } = new();
 
-    /// <summary>Signals the host to stop (SHUTDOWN).</summary>
+    /// <summary>Replaces the wall clock for commands and the cron (tests drive time with it); null means the real clock.</summary>
+    public Func<long>? ClockOverride { get; set; }
+
+    /// <summary>Unix time in ms: the clock every command and cron cycle snapshots into <see cref="Keyspace.NowMs"/>.</summary>
+    public long ClockMs() => ClockOverride?.Invoke() ?? DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+    /// <summary>Signals the host to stop (SHUTDOWN, SIGTERM, SIGINT).</summary>
     public CancellationTokenSource ShutdownRequested { get; } = new();
-    /// <summary>Work to do before exiting (SHUTDOWN/SIGTERM), e.g. the final save.</summary>
-    public Action? Shutdown { get; set; }
+    /// <summary>
+    /// Work to do before exiting (SHUTDOWN/SIGTERM), run by <see cref="ShutdownSequence"/> under
+    /// the store lock: given whether the dataset must be saved, save it (and close what needs
+    /// closing); return false if the save failed. Null until persistence is wired, and then a
+    /// requested save counts as failed.
+    /// </summary>
+    public Func<bool, bool>? Shutdown { get; set; }
+    /// <summary>Set once <see cref="ShutdownSequence.Prepare"/> succeeded, so the host does not prepare again.</summary>
+    public volatile bool ShutdownPrepared;
 
     public RedisServer(ServerConfig config, string? configFile = null)
     {
@@ -51,9 +68,19 @@ public sealed class RedisServer : IDisposable
             : DefaultReservation;
         Keyspace = new Keyspace(reserve, (int)config.Databases.Value);
         Keyspace.KeyExpired += (_, _) => Stats.ExpiredKeys++;
+        Keyspace.LfuMode = config.MaxMemoryPolicy.Value.Contains("lfu");
+        config.MaxMemoryPolicy.Changed += () => Keyspace.LfuMode = config.MaxMemoryPolicy.Value.Contains("lfu");
         Executor = new CommandExecutor(this);
         Snapshots = new Persistence.SnapshotService(this);
+        // Before exiting: stop a running snapshot child, then save if asked (SHUTDOWN, SIGTERM).
+        Shutdown = save =>
+        {
+            Snapshots.KillChild();
+            return !save || Snapshots.SaveForeground() == null;
+        };
         LastSaveUnix = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        UsedMemoryStartup = UsedMemory;
+        Stats.PeakMemory = UsedMemory;
         Log.Threshold = Log.Parse(config.LogLevel.Value);
         config.LogLevel.Changed += () => Log.Threshold = Log.Parse(config.LogLevel.Value);
     }
@@ -63,6 +90,12 @@ public sealed class RedisServer : IDisposable
 
     /// <summary>Bytes of the region in use (INFO used_memory).</summary>
     public ulong UsedMemory => Keyspace.Alloc.UsedBytes;
+
+    /// <summary>used_memory_startup: the empty keyspace's own bytes (database headers, indexes).</summary>
+    public ulong UsedMemoryStartup { get; }
+
+    private static string RandomHex40() =>
+        Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20)).ToLowerInvariant();
 
     public void Dispose() => Keyspace.Dispose();
 }

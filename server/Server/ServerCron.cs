@@ -44,7 +44,7 @@ public sealed class ServerCron : IDisposable
         var ks = _server.Keyspace;
         lock (_server.StoreLock)
         {
-            ks.NowMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            ks.NowMs = _server.ClockMs();
             _expire.Cycle(hz);
             _server.Snapshots.Poll();
             _server.Snapshots.CheckSavePoints();

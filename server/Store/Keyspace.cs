@@ -24,11 +24,21 @@ public sealed unsafe class Keyspace : IDisposable
     /// <summary>Frees a record's value block(s) by type; collection types register theirs here.</summary>
     private readonly Action<Keyspace, ulong>?[] _valueFreers = new Action<Keyspace, ulong>?[8];
 
+    /// <summary>
+    /// Deep-copies a record's value into another record of the same type and encoding whose value
+    /// is still unset (COPY): (keyspace, source record, destination record). Collection types
+    /// register theirs here, next to their freer.
+    /// </summary>
+    private readonly Action<Keyspace, ulong, ulong>?[] _valueCopiers = new Action<Keyspace, ulong, ulong>?[8];
+
     /// <summary>Raised when a key is removed because its TTL passed (lazily or actively).</summary>
     public event Action<int, ulong>? KeyExpired;
 
     /// <summary>True while a fork child shares the region: avoid writes that are not needed (LRU, rehash).</summary>
     public bool ChildActive;
+
+    /// <summary>True while an LFU maxmemory policy is selected: <see cref="RlKey.Lru"/> then holds an <see cref="LfuCounter"/>.</summary>
+    public bool LfuMode;
 
     /// <summary>Current time in unix ms as commands see it (cached per command, as Redis does).</summary>
     public long NowMs;
@@ -52,10 +62,26 @@ public sealed unsafe class Keyspace : IDisposable
             _expires[i] = new Dict(Region, Alloc, db + (ulong)RlDbOffsets.Expires, Dict.EntryLayout.ExpireRecords);
         }
         _valueFreers[RegionLayout.TypeString] = (ks, rec) => StringValues.Free(ks, rec);
+        _valueCopiers[RegionLayout.TypeString] = StringValues.Copy;
         NowMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
     }
 
     public void RegisterValueFreer(byte type, Action<Keyspace, ulong> freer) => _valueFreers[type] = freer;
+
+    public void RegisterValueCopier(byte type, Action<Keyspace, ulong, ulong> copier) => _valueCopiers[type] = copier;
+
+    /// <summary>Records an access to a key (Redis's LRU clock or LFU counter update).</summary>
+    public void TouchAccess(ulong rec)
+    {
+        var r = (RlKey*)(_base + rec);
+        r->Lru = LfuMode ? LfuCounter.Touch(r->Lru, NowMs) : LruNow;
+    }
+
+    /// <summary>True if records of this type can be duplicated by <see cref="Copy"/>.</summary>
+    public bool CanCopy(byte type) => _valueCopiers[type] != null;
+
+    /// <summary>The LRU clock as commands see it: <see cref="NowMs"/> in seconds, wrapped to 24 bits.</summary>
+    public uint LruNow => (uint)(NowMs / 1000) & LruClock.Max;
 
     public Dict Keys(int db) => _keys[db];
     public Dict Expires(int db) => _expires[db];
@@ -88,8 +114,9 @@ public sealed unsafe class Keyspace : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool IsExpired(ulong rec)
     {
+        // Redis's keyIsExpired: a key is still alive during the very millisecond it expires at.
         long at = ((RlKey*)(_base + rec))->ExpireMs;
-        return at >= 0 && at <= NowMs;
+        return at >= 0 && at < NowMs;
     }
 
     public void ExpireNow(int db, ulong rec)
@@ -109,7 +136,7 @@ public sealed unsafe class Keyspace : IDisposable
         r->KeyLen = (uint)key.Length;
         r->Type = type;
         r->Encoding = encoding;
-        r->Lru = LruClock.Now;
+        r->Lru = LfuMode ? LfuCounter.Initial(NowMs) : LruNow;
         key.CopyTo(new Span<byte>(_base + rec + (ulong)sizeof(RlKey), key.Length));
         _keys[db].Add(rec);
         return rec;
@@ -124,12 +151,28 @@ public sealed unsafe class Keyspace : IDisposable
         Alloc.Free(rec);
     }
 
-    /// <summary>Frees the value block(s) of a record, leaving the record itself.</summary>
+    /// <summary>Frees the value block(s) of a record, leaving the record itself (and forgetting flags that described that value).</summary>
     public void FreeValue(ulong rec)
     {
         var r = (RlKey*)(_base + rec);
         _valueFreers[r->Type]?.Invoke(this, rec);
         r->Value = 0;
+        r->Flags &= unchecked((ushort)~RegionLayout.FlagUnsharedInt);
+    }
+
+    /// <summary>
+    /// COPY: a new record for <paramref name="newKey"/> in <paramref name="toDb"/> (which must not
+    /// hold that key) with a deep copy of <paramref name="src"/>'s value and the same TTL. The
+    /// type must have a copier (<see cref="CanCopy"/>).
+    /// </summary>
+    public ulong Copy(ulong src, int toDb, ReadOnlySpan<byte> newKey)
+    {
+        var s = (RlKey*)(_base + src);
+        var copier = _valueCopiers[s->Type] ?? throw new InvalidOperationException($"no value copier for type {s->Type}");
+        ulong dst = Create(toDb, newKey, s->Type, s->Encoding);
+        copier(this, src, dst);
+        if (s->ExpireMs >= 0) SetExpire(toDb, dst, s->ExpireMs);
+        return dst;
     }
 
     /// <summary>Sets or clears (-1) the absolute expiry of a record, keeping the expires index in step.</summary>

@@ -58,6 +58,9 @@ public sealed unsafe class RegionAllocator
     /// <summary>First byte never handed out: the region's high-water mark.</summary>
     public ulong Top => _h->Top;
 
+    /// <summary>Where blocks start: everything below is the header and the page map.</summary>
+    public ulong DataStart => RoundUpPage(_h->PageMap + _region.ReservedBytes / RegionLayout.PageSize * sizeof(uint));
+
     /// <summary>Offset of a new block of at least <paramref name="size"/> bytes; contents undefined.</summary>
     public ulong Alloc(ulong size)
     {
@@ -214,6 +217,54 @@ public sealed unsafe class RegionAllocator
         return lookup;
     }
 
+    /// <summary>Counts slabs, chunks and page runs by walking the page map up to the top and the free lists (O(pages)).</summary>
+    public RegionAllocatorStats Stats()
+    {
+        var slabs = new ulong[RegionLayout.NumClasses];
+        var capacity = new ulong[RegionLayout.NumClasses];
+        var free = new ulong[RegionLayout.NumClasses];
+        for (int c = 0; c < RegionLayout.NumClasses; c++)
+            for (ulong cur = _h->ClassFree[c]; cur != 0; cur = *(ulong*)(_region.Base + cur)) free[c]++;
+        ulong runs = 0, runPages = 0, freeRuns = 0, freeRunPages = 0;
+        const ulong slabPages = RegionLayout.SlabSize / RegionLayout.PageSize;
+        for (ulong p = DataStart / RegionLayout.PageSize; p < _h->Top / RegionLayout.PageSize;)
+        {
+            uint e = _pageMap[p];
+            switch (e & RegionLayout.PageKindMask)
+            {
+                case RegionLayout.PageSlab:
+                    int c = (int)(e & RegionLayout.PageDataMask);
+                    slabs[c]++;
+                    capacity[c] += RegionLayout.SlabSize / ClassSizes[c];
+                    p += slabPages;
+                    break;
+                case RegionLayout.PageRun:
+                    runs++;
+                    runPages += e & RegionLayout.PageDataMask;
+                    p += e & RegionLayout.PageDataMask;
+                    break;
+                case RegionLayout.PageFreeRun:
+                    ulong n = ((RlFreeChunk*)(_region.Base + p * RegionLayout.PageSize))->Pages;
+                    freeRuns++;
+                    freeRunPages += n;
+                    p += n;
+                    break;
+                default:
+                    p++;
+                    break;
+            }
+        }
+        var classes = new SizeClassStats[RegionLayout.NumClasses];
+        for (int c = 0; c < RegionLayout.NumClasses; c++)
+        {
+            // The open slab's uncarved tail counts as free.
+            ulong tail = _h->ClassCursor[c] != 0 ? (_h->ClassEnd[c] - _h->ClassCursor[c]) / ClassSizes[c] : 0;
+            ulong freeChunks = free[c] + tail;
+            classes[c] = new SizeClassStats(ClassSizes[c], slabs[c], capacity[c] - freeChunks, freeChunks);
+        }
+        return new RegionAllocatorStats(classes, runs, runPages, freeRuns, freeRunPages, DataStart, _h->Top, _h->ReservedBytes, _h->UsedBytes);
+    }
+
     /// <summary>
     /// Walks the page map and free lists and checks the allocator's books: every free chunk lies
     /// on a chunk boundary of a slab of its class and is listed once, every free run is marked,
@@ -289,6 +340,18 @@ public sealed unsafe class RegionAllocator
         return new AllocatorAudit(used, free);
     }
 }
+
+/// <summary>One size class in <see cref="RegionAllocatorStats"/>: its slabs and how many of their chunks are in use or free.</summary>
+public sealed record SizeClassStats(uint ChunkSize, ulong Slabs, ulong UsedChunks, ulong FreeChunks);
+
+/// <summary>
+/// A census of the allocator (DEBUG JMAP): per size class, slabs and chunks used/free (free
+/// counts list entries plus the uncarved tail of the class's open slab); page runs in use and on
+/// the free lists; and the region's top, reserved and used bytes.
+/// </summary>
+public sealed record RegionAllocatorStats(
+    IReadOnlyList<SizeClassStats> Classes, ulong Runs, ulong RunPages, ulong FreeRuns, ulong FreeRunPages,
+    ulong DataStart, ulong Top, ulong Reserved, ulong Used);
 
 /// <summary>Result of <see cref="RegionAllocator.Audit"/>.</summary>
 public sealed record AllocatorAudit(ulong UsedBytes, IReadOnlySet<ulong> FreeChunks);

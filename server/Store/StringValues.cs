@@ -98,6 +98,25 @@ public static unsafe class StringValues
         if (r.Encoding != RegionLayout.EncInt && r.Value != 0) ks.Alloc.Free(r.Value);
     }
 
+    /// <summary>
+    /// Value copier for COPY (Redis's dupStringObject): the same encoding, a block of its own. An
+    /// int copy is a private object, not Redis's shared integer, so OBJECT REFCOUNT reports 1.
+    /// </summary>
+    public static void Copy(Keyspace ks, ulong src, ulong dst)
+    {
+        ref var s = ref ks.Rec(src);
+        ref var d = ref ks.Rec(dst);
+        d.Encoding = s.Encoding;
+        if (s.Encoding == RegionLayout.EncInt)
+        {
+            d.Value = s.Value;
+            d.Flags |= RegionLayout.FlagUnsharedInt;
+            return;
+        }
+        var str = (RlStr*)ks.Region.Ptr(s.Value);
+        d.Value = NewBlock(ks, new ReadOnlySpan<byte>((byte*)str + sizeof(RlStr), (int)str->Len));
+    }
+
     /// <summary>Appends to a string value in place when the block has room, else reallocates. Returns the new length.</summary>
     public static long Append(Keyspace ks, ulong rec, ReadOnlySpan<byte> tail)
     {

@@ -16,12 +16,15 @@ public sealed class TestServer : IDisposable
     public string Dir { get; }
     private readonly StringBuilder _log = new();
 
-    public TestServer(params string[] args) : this(null, args, 0) { }
+    public TestServer(params string[] args) : this(null, null, args) { }
 
     /// <summary>A server whose <c>dir</c> is an existing directory (e.g. holding a dump to load).</summary>
-    public static TestServer InDir(string dir, params string[] args) => new(dir, args, 0);
+    public static TestServer InDir(string dir, params string[] args) => new(dir, null, args);
 
-    private TestServer(string? dir, string[] args, int _)
+    /// <summary>Starts the server with a redis.conf-style file as its first argument, then the usual options.</summary>
+    public static TestServer WithConfigFile(string configFile, params string[] args) => new(null, configFile, args);
+
+    private TestServer(string? dir, string? configFile, string[] args)
     {
         Port = FreePort();
         Dir = dir ?? Directory.CreateTempSubdirectory("redislite-test-").FullName;
@@ -32,6 +35,7 @@ public sealed class TestServer : IDisposable
             UseShellExecute = false,
         };
         psi.ArgumentList.Add(ServerDll);
+        if (configFile != null) psi.ArgumentList.Add(configFile);
         foreach (var a in new[] { "--port", Port.ToString(), "--dir", Dir, "--enable-debug-command", "yes" }.Concat(args))
             psi.ArgumentList.Add(a);
         Process = Process.Start(psi)!;
@@ -79,14 +83,17 @@ public sealed class TestServer : IDisposable
     public StackExchange.Redis.ConnectionMultiplexer Multiplexer() =>
         StackExchange.Redis.ConnectionMultiplexer.Connect($"127.0.0.1:{Port},allowAdmin=true,abortConnect=false,connectTimeout=10000,syncTimeout=10000");
 
-    public void Dispose()
+    public void Dispose() => Stop(Process);
+
+    /// <summary>Kills a server process that is still running and waits briefly for it.</summary>
+    public static void Stop(Process process)
     {
         try
         {
-            if (!Process.HasExited)
+            if (!process.HasExited)
             {
-                Process.Kill();
-                Process.WaitForExit(5000);
+                process.Kill();
+                process.WaitForExit(5000);
             }
         }
         catch (InvalidOperationException) { }

@@ -1,0 +1,88 @@
+using System.Text;
+
+namespace RedisLite.Server;
+
+/// <summary>
+/// INFO persistence: Redis 7.0's fields in Redis's order and formats (genRedisInfoString), read
+/// from <see cref="PersistenceStatus"/>, the dirty counter and the last save time. The AOF block
+/// appears only with AOF on and the loading block only while loading, as in Redis.
+/// </summary>
+public static class PersistenceInfo
+{
+    public static void Write(InfoText info, RedisServer server)
+    {
+        var p = server.Persistence;
+        long nowSec = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        double forkPerc = p.CurrentSaveKeysTotal > 0 ? (double)p.CurrentSaveKeysProcessed / p.CurrentSaveKeysTotal * 100 : 0;
+        long childAgeSec = p.Child == ChildKind.None ? -1 : nowSec - p.ChildStartMs / 1000;
+
+        info.Section("Persistence");
+        info.Field("loading", server.Loading && !p.AsyncLoading);
+        info.Field("async_loading", p.AsyncLoading);
+        info.Field("current_cow_peak", p.CurrentCowPeak);
+        info.Field("current_cow_size", p.CurrentCowSize);
+        info.Field("current_cow_size_age", p.CurrentCowSizeUpdatedMs != 0 ? (Environment.TickCount64 - p.CurrentCowSizeUpdatedMs) / 1000 : 0);
+        info.Field("current_fork_perc", forkPerc);
+        info.Field("current_save_keys_processed", p.CurrentSaveKeysProcessed);
+        info.Field("current_save_keys_total", p.CurrentSaveKeysTotal);
+        info.Field("rdb_changes_since_last_save", server.Dirty);
+        info.Field("rdb_bgsave_in_progress", p.Child == ChildKind.Rdb);
+        info.Field("rdb_last_save_time", server.LastSaveUnix);
+        info.Field("rdb_last_bgsave_status", p.LastBgsaveOk ? "ok" : "err");
+        info.Field("rdb_last_bgsave_time_sec", p.RdbLastBgsaveTimeSec);
+        info.Field("rdb_current_bgsave_time_sec", p.Child == ChildKind.Rdb ? childAgeSec : -1);
+        info.Field("rdb_saves", p.RdbSaves);
+        info.Field("rdb_last_cow_size", p.RdbLastCowSize);
+        info.Field("rdb_last_load_keys_expired", p.RdbLastLoadKeysExpired);
+        info.Field("rdb_last_load_keys_loaded", p.RdbLastLoadKeysLoaded);
+        info.Field("aof_enabled", p.AofEnabled);
+        info.Field("aof_rewrite_in_progress", p.Child == ChildKind.Aof);
+        info.Field("aof_rewrite_scheduled", p.AofRewriteScheduled);
+        info.Field("aof_last_rewrite_time_sec", p.AofLastRewriteTimeSec);
+        info.Field("aof_current_rewrite_time_sec", p.Child == ChildKind.Aof ? childAgeSec : -1);
+        info.Field("aof_last_bgrewrite_status", p.LastBgrewriteOk ? "ok" : "err");
+        info.Field("aof_rewrites", p.AofRewrites);
+        info.Field("aof_rewrites_consecutive_failures", p.AofRewritesConsecutiveFailures);
+        info.Field("aof_last_write_status", p.AofLastWriteOk ? "ok" : "err");
+        info.Field("aof_last_cow_size", p.AofLastCowSize);
+        info.Field("module_fork_in_progress", p.Child == ChildKind.Module);
+        info.Field("module_fork_last_cow_size", p.ModuleForkLastCowSize);
+
+        if (p.AofEnabled)
+        {
+            info.Field("aof_current_size", p.AofCurrentSize);
+            info.Field("aof_base_size", p.AofBaseSize);
+            info.Field("aof_pending_rewrite", p.AofRewriteScheduled);
+            info.Field("aof_buffer_length", p.AofBufferLength);
+            info.Field("aof_pending_bio_fsync", p.AofPendingBioFsync);
+            info.Field("aof_delayed_fsync", p.AofDelayedFsync);
+        }
+
+        if (server.Loading) WriteLoading(info, p, nowSec);
+    }
+
+    private static void WriteLoading(InfoText info, PersistenceStatus p, long nowSec)
+    {
+        double perc = 0;
+        long remaining = 1;
+        if (p.LoadingTotalBytes > 0)
+        {
+            perc = (double)p.LoadingLoadedBytes / p.LoadingTotalBytes * 100;
+            remaining = p.LoadingTotalBytes - p.LoadingLoadedBytes;
+        }
+        else if (p.LoadingRdbUsedMem > 0)
+        {
+            // used_mem only estimates the file size: never claim 100% early.
+            perc = Math.Min((double)p.LoadingLoadedBytes / p.LoadingRdbUsedMem * 100, 99.99);
+            remaining = Math.Max(p.LoadingRdbUsedMem - p.LoadingLoadedBytes, 1);
+        }
+        long elapsed = nowSec - p.LoadingStartTimeUnix;
+        long eta = elapsed == 0 ? 1 : elapsed * remaining / (p.LoadingLoadedBytes + 1);
+        info.Field("loading_start_time", p.LoadingStartTimeUnix);
+        info.Field("loading_total_bytes", p.LoadingTotalBytes);
+        info.Field("loading_rdb_used_mem", p.LoadingRdbUsedMem);
+        info.Field("loading_loaded_bytes", p.LoadingLoadedBytes);
+        info.Field("loading_loaded_perc", perc);
+        info.Field("loading_eta_seconds", eta);
+    }
+}
