@@ -64,6 +64,23 @@ public static class Program
             return 1;
         }
         server.ActualPort = (int)config.Port.Value;
+        try
+        {
+            Persistence.DatasetLoader.LoadDump(server);
+        }
+        catch (Persistence.Rdb.RdbFormatException e)
+        {
+            // Never start on a partial dataset, and never let a later save overwrite the bad file.
+            Log.Warning($"Fatal error loading the DB: {e.Message}. Exiting.");
+            app.StopAsync().Wait(TimeSpan.FromSeconds(2));
+            return 1;
+        }
+        catch (IOException e)
+        {
+            Log.Warning($"Fatal error loading the DB: {e.Message}. Exiting.");
+            app.StopAsync().Wait(TimeSpan.FromSeconds(2));
+            return 1;
+        }
         using var cron = new ServerCron(server);
         Log.Notice($"Server initialized; region reserved {server.Keyspace.Region.ReservedBytes >> 20} MB of address space");
         Log.Notice($"Ready to accept connections tcp on port {config.Port.Value}");

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <string.h>
 #include "region.h"
+#include "snapshot.h"
 
 typedef struct { const char *name; long value; } rl_layout_entry;
 
@@ -30,6 +31,14 @@ static const rl_layout_entry entries[] = {
     OFF(rl_region_header, dbs), OFF(rl_region_header, db_count), OFF(rl_region_header, class_size),
     OFF(rl_region_header, class_free), OFF(rl_region_header, class_cursor), OFF(rl_region_header, class_end),
     OFF(rl_region_header, run_free),
+    SIZE(rl_save_job), OFF(rl_save_job, region), OFF(rl_save_job, dir), OFF(rl_save_job, filename),
+    OFF(rl_save_job, ctime), OFF(rl_save_job, used_mem), OFF(rl_save_job, key_save_delay_us),
+    OFF(rl_save_job, compression), OFF(rl_save_job, checksum), OFF(rl_save_job, direct_io),
+    OFF(rl_save_job, aof_base), OFF(rl_save_job, report_fd),
+    SIZE(rl_child_report), OFF(rl_child_report, magic), OFF(rl_child_report, kind), OFF(rl_child_report, status),
+    OFF(rl_child_report, keys), OFF(rl_child_report, bytes), OFF(rl_child_report, cow_bytes),
+    OFF(rl_child_report, elapsed_us), OFF(rl_child_report, message),
+    CONST(RL_REPORT_MAGIC), CONST(RL_REPORT_PROGRESS), CONST(RL_REPORT_DONE),
     CONST(RL_REGION_MAGIC), CONST(RL_REGION_VERSION), CONST(RL_PAGE_SIZE), CONST(RL_NUM_CLASSES),
     CONST(RL_MAX_CLASS_SIZE), CONST(RL_SLAB_SIZE), CONST(RL_RUN_LISTS),
     CONST(RL_PAGE_UNUSED), CONST(RL_PAGE_META), CONST(RL_PAGE_SLAB), CONST(RL_PAGE_RUN),

@@ -20,9 +20,10 @@ public enum CommandFlags : uint
     NoAuth = 1 << 12,
     MayReplicate = 1 << 13,
     NoMandatoryKeys = 1 << 14,
-    NoMulti = 1 << 15,
-    MovableKeys = 1 << 16,
-    AllowBusy = 1 << 17,
+    NoAsyncLoading = 1 << 15,
+    NoMulti = 1 << 16,
+    MovableKeys = 1 << 17,
+    AllowBusy = 1 << 18,
 }
 
 public delegate void CommandHandler(CommandContext ctx);
@@ -85,6 +86,7 @@ public sealed class CommandDef
                     CommandFlags.NoMulti => "no_multi",
                     CommandFlags.MovableKeys => "movablekeys",
                     CommandFlags.AllowBusy => "allow_busy",
+                    CommandFlags.NoAsyncLoading => "no_async_loading",
                     _ => f.ToString().ToLowerInvariant(),
                 };
     }

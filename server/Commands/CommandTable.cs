@@ -116,6 +116,8 @@ public static class CommandTable
             Row("command|list", -2, L | S, 0, 0, 0, "server", "7.0.0", "O(N) where N is the total number of Redis commands", "Get an array of Redis command names", CommandCommands.List, "[FILTERBY MODULE module-name | ACLCAT category | PATTERN pattern]"),
             Row("command|help", 2, L | S, 0, 0, 0, "server", "5.0.0", "O(1)", "Show helpful text about the different subcommands", CommandCommands.Help, ""),
         ], handler: CommandCommands.All, arity: -1, flags: L | S),
+        Row("save", 1, A | NS | NoAsyncLoading | NoMulti, 0, 0, 0, "server", "1.0.0", "O(N) where N is the total number of keys in all databases", "Synchronously save the dataset to disk", Snapshots.Save, ""),
+        Row("bgsave", -1, A | NS | NoAsyncLoading, 0, 0, 0, "server", "1.0.0", "O(1)", "Asynchronously save the dataset to disk", Snapshots.BgSave, "[SCHEDULE]"),
         Row("time", 1, L | S | F, 0, 0, 0, "server", "2.6.0", "O(1)", "Return the current server time", ServerCommands.Time, ""),
         Row("lastsave", 1, L | S | F, 0, 0, 0, "server", "1.0.0", "O(1)", "Get the UNIX time stamp of the last successful save to disk", ServerCommands.LastSave, ""),
         Row("shutdown", -1, A | NS | L | S | NoMulti | AB, 0, 0, 0, "server", "1.0.0", "O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)", "Synchronously save the dataset to disk and then shut down the server", ServerCommands.Shutdown, "[NOSAVE | SAVE] [NOW] [FORCE] [ABORT]"),

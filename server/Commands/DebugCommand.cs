@@ -30,6 +30,7 @@ public static class DebugCommand
         else if (a.Count == 3 && a.Is(1, "SLEEP")) Sleep(ctx);
         else if (a.Count == 3 && a.Is(1, "OBJECT")) Object(ctx);
         else if (a.Count == 2 && a.Is(1, "JMAP")) JMap(ctx);
+        else if (a.Count >= 2 && a.Is(1, "RELOAD")) Reload(ctx);
         else ctx.Error($"ERR unknown subcommand or wrong number of arguments for '{Errors.Truncate(a.Str(1), 128)}'. Try DEBUG HELP.");
     }
 
@@ -38,11 +39,49 @@ public static class DebugCommand
         "JMAP",
         "    Show RedisLite's region allocator: size classes with used and free chunks,",
         "    page runs, and the region's top, reserved and used bytes.",
+        "RELOAD [NOSAVE]",
+        "    Save the RDB on disk and reload it back to memory. With NOSAVE, reload the",
+        "    existing dump without saving first.",
         "OBJECT <key>",
         "    Show low level info about `key` and associated value.",
         "SLEEP <seconds>",
         "    Stop the server for <seconds>. Decimals allowed.",
     ]);
+
+    /// <summary>DEBUG RELOAD [NOSAVE]: save (unless NOSAVE), empty every database, load the dump back.</summary>
+    private static void Reload(CommandContext ctx)
+    {
+        bool save = true;
+        for (int i = 2; i < ctx.Args.Count; i++)
+        {
+            if (ctx.Args.Is(i, "NOSAVE")) save = false;
+            else
+            {
+                ctx.Error("ERR DEBUG RELOAD only supports the NOSAVE option.");
+                return;
+            }
+        }
+        var snaps = ctx.Server.Snapshots;
+        snaps.KillChild();
+        if (save && snaps.SaveForeground() != null)
+        {
+            ctx.Error("ERR Error trying to save the DB, check the server logs.");
+            return;
+        }
+        for (int db = 0; db < ctx.Keyspace.DbCount; db++) ctx.Keyspace.Flush(db);
+        try
+        {
+            DatasetLoader.LoadDump(ctx.Server);
+        }
+        catch (Persistence.Rdb.RdbFormatException e)
+        {
+            Log.Warning($"Error loading the dump for DEBUG RELOAD: {e.Message}");
+            ctx.Error("ERR Error trying to load the RDB dump, check server logs.");
+            return;
+        }
+        Log.Notice("DB reloaded by DEBUG RELOAD");
+        ctx.Reply.Ok();
+    }
 
     /// <summary>DEBUG SLEEP seconds: like Redis, a non-number reads as 0 (strtod) and a negative time does not sleep.</summary>
     private static void Sleep(CommandContext ctx)

@@ -49,6 +49,11 @@ public sealed class CommandExecutor(RedisServer server)
             Reject(client, cmd, Errors.Loading);
             return;
         }
+        if ((cmd.IsWrite || cmd.Name == "ping") && server.Snapshots.DenyWrites)
+        {
+            Reject(client, cmd, Persistence.SnapshotService.MisconfError);
+            return;
+        }
         if ((cmd.Flags & CommandFlags.DenyOom) != 0 && server.Config.MaxMemory.Value > 0 &&
             server.UsedMemory > (ulong)server.Config.MaxMemory.Value)
         {

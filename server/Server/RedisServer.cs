@@ -19,6 +19,8 @@ public sealed class RedisServer : IDisposable
     public ServerStats Stats { get; } = new();
     public CommandExecutor Executor { get; }
     public MonitorFeed Monitors { get; } = new();
+    /// <summary>SAVE/BGSAVE and the snapshot child.</summary>
+    public Persistence.SnapshotService Snapshots { get; }
     /// <summary>The single lock every keyspace access takes.</summary>
     public object StoreLock { get; } = new();
 
@@ -69,6 +71,13 @@ public sealed class RedisServer : IDisposable
         Keyspace.LfuMode = config.MaxMemoryPolicy.Value.Contains("lfu");
         config.MaxMemoryPolicy.Changed += () => Keyspace.LfuMode = config.MaxMemoryPolicy.Value.Contains("lfu");
         Executor = new CommandExecutor(this);
+        Snapshots = new Persistence.SnapshotService(this);
+        // Before exiting: stop a running snapshot child, then save if asked (SHUTDOWN, SIGTERM).
+        Shutdown = save =>
+        {
+            Snapshots.KillChild();
+            return !save || Snapshots.SaveForeground() == null;
+        };
         LastSaveUnix = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         UsedMemoryStartup = UsedMemory;
         Stats.PeakMemory = UsedMemory;

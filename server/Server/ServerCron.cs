@@ -46,6 +46,8 @@ public sealed class ServerCron : IDisposable
         {
             ks.NowMs = _server.ClockMs();
             _expire.Cycle(hz);
+            _server.Snapshots.Poll();
+            _server.Snapshots.CheckSavePoints();
             for (int db = 0; db < ks.DbCount; db++)
             {
                 ks.Keys(db).ShrinkIfNeeded();

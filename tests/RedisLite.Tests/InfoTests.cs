@@ -11,7 +11,7 @@ public class InfoTests : IClassFixture<InfoTests.Server>
 {
     public sealed class Server : IDisposable
     {
-        public TestServer S { get; } = new(null, "--save", "");
+        public TestServer S { get; } = new("--save", "");
         public void Dispose() => S.Dispose();
     }
 

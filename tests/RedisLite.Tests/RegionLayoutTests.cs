@@ -11,7 +11,8 @@ public class RegionLayoutTests
     [
         ("rl_dict_table", typeof(RlDictTable)), ("rl_dict", typeof(RlDict)), ("rl_db", typeof(RlDb)),
         ("rl_key", typeof(RlKey)), ("rl_str", typeof(RlStr)), ("rl_hent", typeof(RlHent)), ("rl_free_chunk", typeof(RlFreeChunk)),
-        ("rl_region_header", typeof(RlRegionHeader)),
+        ("rl_region_header", typeof(RlRegionHeader)), ("rl_save_job", typeof(RlSaveJob)),
+        ("rl_child_report", typeof(RlChildReport)),
     ];
 
     [Fact]
@@ -59,6 +60,8 @@ public class RegionLayoutTests
         }
         // Constants: RL_PAGE_SIZE -> RegionLayout.PageSize etc.
         string csName = ConstantName(name);
+        if (csName.StartsWith("RlChildReport.", StringComparison.Ordinal))
+            return Convert.ToInt64(typeof(RlChildReport).GetField(csName[14..])!.GetValue(null));
         var fieldInfo = typeof(RegionLayout).GetField(csName, BindingFlags.Public | BindingFlags.Static | BindingFlags.IgnoreCase)
                         ?? throw new Xunit.Sdk.XunitException($"no C# constant RegionLayout.{csName} for {name}");
         return Convert.ToInt64(fieldInfo.GetValue(null) is ulong u ? unchecked((long)u) : fieldInfo.GetValue(null));
@@ -73,6 +76,8 @@ public class RegionLayoutTests
         var map = new Dictionary<string, string>
         {
             ["RL_REGION_MAGIC"] = "Magic", ["RL_REGION_VERSION"] = "Version", ["RL_ENC_HT"] = "EncHt",
+            ["RL_REPORT_MAGIC"] = "RlChildReport.ReportMagic", ["RL_REPORT_PROGRESS"] = "RlChildReport.Progress",
+            ["RL_REPORT_DONE"] = "RlChildReport.Done",
         };
         if (map.TryGetValue(c, out var m)) return m;
         string s = c.StartsWith("RL_", StringComparison.Ordinal) ? c[3..] : c;

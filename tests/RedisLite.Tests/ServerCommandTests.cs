@@ -65,10 +65,11 @@ public class ServerCommandTests(ServerFixture fixture) : IClassFixture<ServerFix
     /// is nothing to save with, so SHUTDOWN fails as Redis's does when its save fails, and FORCE exits anyway.
     /// </summary>
     [Fact]
-    public void ShutdownThatMustSaveFailsWithoutPersistenceUnlessForced()
+    public void ShutdownThatMustSaveFailsWhenTheSaveFailsUnlessForced()
     {
         using var s = new TestServer("--save", "100 1");
         using var c = s.Client();
+        Directory.Delete(s.Dir, recursive: true); // the final save cannot create its file
         Assert.Equal("ERR Errors trying to SHUTDOWN. Check logs.", Err(c.Call("SHUTDOWN")));
         Assert.Equal("ERR Errors trying to SHUTDOWN. Check logs.", Err(c.Call("SHUTDOWN", "SAVE", "NOW")));
         Assert.Equal("PONG", c.Call("PING"));
@@ -110,14 +111,13 @@ public class ServerCommandTests(ServerFixture fixture) : IClassFixture<ServerFix
         Assert.Matches(@"^Value at:0x[0-9a-f]+ refcount:1 encoding:int serializedlength:3 lru:\d+ lru_seconds_idle:\d+$", (string)c.Call("DEBUG", "OBJECT", "dbg:int")!);
         Assert.Matches(@"^Value at:0x[0-9a-f]+ refcount:1 encoding:embstr serializedlength:6 lru:\d+ lru_seconds_idle:\d+$", (string)c.Call("DEBUG", "OBJECT", "dbg:str")!);
         Assert.Equal("ERR no such key", Err(c.Call("DEBUG", "OBJECT", "dbg:none")));
-        Assert.Equal("ERR unknown subcommand or wrong number of arguments for 'reload'. Try DEBUG HELP.", Err(c.Call("DEBUG", "reload")));
         Assert.Equal("ERR unknown subcommand or wrong number of arguments for 'OBJECT'. Try DEBUG HELP.", Err(c.Call("DEBUG", "OBJECT")));
         Assert.Equal("ERR wrong number of arguments for 'debug' command", Err(c.Call("DEBUG")));
         Assert.Equal("OK", c.Call("DEBUG", "SLEEP", "0"));
         Assert.Equal("OK", c.Call("DEBUG", "SLEEP", "abc"));
         var help = Assert.IsType<object?[]>(c.Call("DEBUG", "HELP")).Cast<string>().ToList();
         Assert.Equal("DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", help[0]);
-        Assert.Equal(["JMAP", "OBJECT <key>", "SLEEP <seconds>", "HELP"], help.Where(l => !l.StartsWith(' ')).Skip(1));
+        Assert.Equal(["JMAP", "RELOAD [NOSAVE]", "OBJECT <key>", "SLEEP <seconds>", "HELP"], help.Where(l => !l.StartsWith(' ')).Skip(1));
     }
 
     [Fact]

@@ -16,9 +16,10 @@ public sealed class TestServer : IDisposable
     public string Dir { get; }
     private readonly StringBuilder _log = new();
 
-    public TestServer(params string[] args) : this(null, args) { }
+    public TestServer(params string[] args) : this(null, null, args) { }
 
-    public TestServer(string? dir, params string[] args) : this(dir, null, args) { }
+    /// <summary>A server whose <c>dir</c> is an existing directory (e.g. holding a dump to load).</summary>
+    public static TestServer InDir(string dir, params string[] args) => new(dir, null, args);
 
     /// <summary>Starts the server with a redis.conf-style file as its first argument, then the usual options.</summary>
     public static TestServer WithConfigFile(string configFile, params string[] args) => new(null, configFile, args);

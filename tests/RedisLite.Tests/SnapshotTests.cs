@@ -1,0 +1,367 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace RedisLite.Tests;
+
+/// <summary>
+/// SAVE/BGSAVE through the native fork helper, and loading: files accepted by redis-check-rdb and
+/// redis-server 7.0.15 in both directions, and every failure path leaving the previous dump intact.
+/// </summary>
+public class SnapshotTests
+{
+    private static bool HaveRedis => File.Exists("/usr/bin/redis-server") && File.Exists("/usr/bin/redis-check-rdb");
+
+    /// <summary>Strings of every storage form, TTLs and several databases.</summary>
+    private static Dictionary<(int Db, string Key), string> Populate(RespClient c, int seed = 1)
+    {
+        var rng = new Random(seed);
+        var data = new Dictionary<(int, string), string>();
+        foreach (int db in new[] { 0, 3, 15 })
+        {
+            c.Call("SELECT", db);
+            var values = new List<string>
+            {
+                "0", "-1", "127", "-128", "32767", "-32768", "2147483647", "-2147483648", "9223372036854775807",
+                "-9223372036854775808", "12345678901", "007", "", "hello", new string('a', 5000),
+                Convert.ToBase64String(RandomNumberGenerator.GetBytes(3000)), "3.14",
+            };
+            for (int i = 0; i < 200; i++) values.Add(new string((char)('a' + rng.Next(26)), rng.Next(1, 100)));
+            for (int i = 0; i < values.Count; i++)
+            {
+                string key = $"k:{db}:{i}";
+                Assert.Equal("OK", c.Call("SET", key, values[i]));
+                data[(db, key)] = values[i];
+                if (i % 3 == 0) Assert.Equal(1L, c.Call("PEXPIRE", key, 1_000_000 + i));
+            }
+            c.Call("APPEND", $"k:{db}:1", "x");
+            data[(db, $"k:{db}:1")] += "x";
+        }
+        c.Call("SELECT", 0);
+        return data;
+    }
+
+    internal static string Info(RespClient c, string field)
+    {
+        var text = (string)c.Call("INFO", "all")!;
+        foreach (var line in text.Split("\r\n"))
+            if (line.StartsWith(field + ":", StringComparison.Ordinal)) return line[(field.Length + 1)..];
+        throw new Xunit.Sdk.XunitException($"INFO has no field {field}");
+    }
+
+    internal static void WaitForBgsave(RespClient c, int timeoutSec = 120)
+    {
+        var sw = Stopwatch.StartNew();
+        while (Info(c, "rdb_bgsave_in_progress") != "0")
+        {
+            if (sw.Elapsed.TotalSeconds > timeoutSec) throw new TimeoutException("BGSAVE did not finish");
+            Thread.Sleep(20);
+        }
+    }
+
+    [SkippableFact]
+    public void BgsaveFileIsAcceptedByRedisCheckRdbAndRedisServer()
+    {
+        Skip.IfNot(HaveRedis, "redis-server/redis-check-rdb not installed");
+        using var s = new TestServer("--save", "");
+        using var c = s.Client();
+        var data = Populate(c);
+        Assert.Equal("Background saving started", c.Call("BGSAVE"));
+        WaitForBgsave(c);
+        Assert.Equal("ok", Info(c, "rdb_last_bgsave_status"));
+        string dump = Path.Combine(s.Dir, "dump.rdb");
+        var check = Run("redis-check-rdb", dump);
+        Assert.Contains("RDB looks OK", check);
+
+        using var redis = new RealRedisServer(s.Dir);
+        using var rc = new RespClient(redis.Port);
+        foreach (var ((db, key), value) in data)
+        {
+            rc.Call("SELECT", db);
+            c.Call("SELECT", db);
+            Assert.Equal(value, rc.Call("GET", key));
+            long pttl = (long)rc.Call("PTTL", key)!;
+            long ours = (long)c.Call("PTTL", key)!;
+            if (ours == -1) Assert.Equal(-1L, pttl);
+            else Assert.InRange(pttl, ours - 60_000, ours + 1_000); // same deadline, clocks read a moment apart
+        }
+    }
+
+    [SkippableFact]
+    public void LoadsADumpWrittenByRedisServer()
+    {
+        Skip.IfNot(HaveRedis, "redis-server not installed");
+        var dir = Directory.CreateTempSubdirectory("redislite-from-redis-").FullName;
+        Dictionary<(int, string), string> data;
+        using (var redis = new RealRedisServer(dir))
+        using (var rc = new RespClient(redis.Port))
+        {
+            data = Populate(rc, seed: 7);
+            Assert.Equal("OK", rc.Call("SAVE"));
+        }
+        using var s = TestServer.InDir(dir);
+        using var c = s.Client();
+        foreach (var ((db, key), value) in data)
+        {
+            c.Call("SELECT", db);
+            Assert.Equal(value, c.Call("GET", key));
+        }
+        c.Call("SELECT", 0);
+        Assert.Equal((long)data.Keys.Count(k => k.Item1 == 0), c.Call("DBSIZE"));
+    }
+
+    [Fact]
+    public void SaveThenRestartRestoresEveryKeyAndTtl()
+    {
+        string dir;
+        Dictionary<(int, string), string> data;
+        using (var s = new TestServer("--save", ""))
+        {
+            dir = s.Dir;
+            using var c = s.Client();
+            data = Populate(c, seed: 3);
+            Assert.Equal("OK", c.Call("SAVE"));
+        }
+        using var s2 = TestServer.InDir(dir);
+        using var c2 = s2.Client();
+        foreach (var ((db, key), value) in data)
+        {
+            c2.Call("SELECT", db);
+            Assert.Equal(value, c2.Call("GET", key));
+        }
+        c2.Call("SELECT", 0);
+        Assert.InRange((long)c2.Call("PTTL", "k:0:0")!, 900_000, 1_000_000);
+        Assert.Equal(-1L, c2.Call("PTTL", "k:0:1"));
+    }
+
+    [Fact]
+    public void ShutdownSavesAndDebugReloadRoundTrips()
+    {
+        string dir;
+        using (var s = new TestServer("--save", "3600 1"))
+        {
+            dir = s.Dir;
+            using var c = s.Client();
+            c.Call("SET", "a", "1");
+            c.Call("SET", "b", new string('b', 1000));
+            Assert.Equal("OK", c.Call("DEBUG", "RELOAD"));
+            Assert.Equal("1", c.Call("GET", "a"));
+            Assert.Equal(2L, c.Call("DBSIZE"));
+            c.Call("SET", "c", "3");
+            c.Send(RespClient.Encode("SHUTDOWN"));
+            Assert.True(c.IsClosedByServer(), "SHUTDOWN did not close the connection");
+            Assert.True(s.Process.WaitForExit(10_000), "server did not exit");
+        }
+        using var s2 = TestServer.InDir(dir);
+        using var c2 = s2.Client();
+        Assert.Equal("3", c2.Call("GET", "c"));
+        Assert.Equal(3L, c2.Call("DBSIZE"));
+    }
+
+    [Fact]
+    public void CorruptOrTruncatedDumpStopsStartupNamingTheOffsetAndIsNotTouched()
+    {
+        string dir;
+        using (var s = new TestServer("--save", ""))
+        {
+            dir = s.Dir;
+            using var c = s.Client();
+            Populate(c);
+            Assert.Equal("OK", c.Call("SAVE"));
+        }
+        string dump = Path.Combine(dir, "dump.rdb");
+        var good = File.ReadAllBytes(dump);
+
+        var flipped = (byte[])good.Clone();
+        flipped[good.Length / 2] ^= 0x20;
+        File.WriteAllBytes(dump, flipped);
+        var (code, output) = StartAndWaitForExit(dir);
+        Assert.Equal(1, code);
+        Assert.Matches(@"offset \d+", output);
+        Assert.Contains(dump, output);
+        Assert.Equal(flipped, File.ReadAllBytes(dump));
+
+        var cut = good[..(good.Length * 2 / 3)];
+        File.WriteAllBytes(dump, cut);
+        (code, output) = StartAndWaitForExit(dir);
+        Assert.Equal(1, code);
+        Assert.Contains($"offset {cut.Length}", output);
+        Assert.Equal(cut, File.ReadAllBytes(dump));
+    }
+
+    [SkippableFact]
+    public void StreamInARedisDumpIsRefusedWithTypeAndOffset()
+    {
+        Skip.IfNot(HaveRedis, "redis-server not installed");
+        var dir = Directory.CreateTempSubdirectory("redislite-stream-").FullName;
+        using (var redis = new RealRedisServer(dir))
+        using (var rc = new RespClient(redis.Port))
+        {
+            rc.Call("SET", "a", "1");
+            rc.Call("XADD", "s", "*", "f", "v");
+            Assert.Equal("OK", rc.Call("SAVE"));
+        }
+        var before = File.ReadAllBytes(Path.Combine(dir, "dump.rdb"));
+        var (code, output) = StartAndWaitForExit(dir);
+        Assert.Equal(1, code);
+        Assert.Matches(@"Stream value \(RDB type \d+\) is not supported.*offset \d+", output);
+        Assert.Equal(before, File.ReadAllBytes(Path.Combine(dir, "dump.rdb")));
+    }
+
+    [Fact]
+    public void KilledChildLeavesPreviousDumpAndTurnsOnMisconfUntilTheNextGoodSave()
+    {
+        using var s = new TestServer("--save", "3600 1");
+        using var c = s.Client();
+        c.Call("SET", "first", "1");
+        Assert.Equal("OK", c.Call("SAVE"));
+        string dump = Path.Combine(s.Dir, "dump.rdb");
+        var previous = File.ReadAllBytes(dump);
+
+        for (int i = 0; i < 50; i++) c.Call("SET", $"k{i}", i);
+        Assert.Equal("OK", c.Call("CONFIG", "SET", "rdb-key-save-delay", "100000")); // 0.1 s per key
+        Assert.Equal("Background saving started", c.Call("BGSAVE"));
+        Assert.Equal("ERR Background save already in progress", c.Call("BGSAVE")?.ToString());
+        int child = WaitForChild(s.Process.Id);
+        Process.GetProcessById(child).Kill();
+        WaitForBgsave(c);
+
+        Assert.Equal("err", Info(c, "rdb_last_bgsave_status"));
+        Assert.Equal(previous, File.ReadAllBytes(dump));
+        Assert.False(File.Exists(Path.Combine(s.Dir, $"temp-{child}.rdb")), "temp file left behind");
+        Assert.StartsWith("MISCONF", c.Call("SET", "x", "1")!.ToString());
+        Assert.Equal("1", c.Call("GET", "first"));
+
+        Assert.Equal("OK", c.Call("CONFIG", "SET", "rdb-key-save-delay", "0"));
+        Assert.Equal("Background saving started", c.Call("BGSAVE"));
+        WaitForBgsave(c);
+        Assert.Equal("ok", Info(c, "rdb_last_bgsave_status"));
+        Assert.Equal("OK", c.Call("SET", "x", "1"));
+    }
+
+    [Fact]
+    public void UnwritableDirFailsTheSaveAndKeepsServing()
+    {
+        using var s = new TestServer("--save", "3600 1");
+        using var c = s.Client();
+        c.Call("SET", "a", "1");
+        Directory.Delete(s.Dir, recursive: true);
+        Assert.Equal("Background saving started", c.Call("BGSAVE"));
+        WaitForBgsave(c);
+        Assert.Equal("err", Info(c, "rdb_last_bgsave_status"));
+        Assert.Equal("ERR", c.Call("SAVE")!.ToString());
+        Assert.StartsWith("MISCONF", c.Call("SET", "b", "1")!.ToString());
+        Assert.Equal("1", c.Call("GET", "a"));
+        Directory.CreateDirectory(s.Dir);
+        Assert.Equal("OK", c.Call("SAVE"));
+        Assert.Equal("OK", c.Call("SET", "b", "1"));
+    }
+
+    [SkippableFact]
+    public void FullDiskFailsTheSaveAndRemovesTheTempFile()
+    {
+        var mnt = Directory.CreateTempSubdirectory("redislite-tmpfs-").FullName;
+        var mount = Process.Start(new ProcessStartInfo("mount", $"-t tmpfs -o size=2m tmpfs {mnt}") { RedirectStandardError = true })!;
+        mount.WaitForExit();
+        Skip.If(mount.ExitCode != 0, "cannot mount a tmpfs here (needs root with CAP_SYS_ADMIN)");
+        try
+        {
+            using var s = TestServer.InDir(mnt, "--save", "3600 1", "--rdbcompression", "no");
+            using var c = s.Client();
+            c.Call("SET", "small", "1");
+            Assert.Equal("OK", c.Call("SAVE"));
+            var previous = File.ReadAllBytes(Path.Combine(mnt, "dump.rdb"));
+            for (int i = 0; i < 100; i++) c.Call("SET", $"big{i}", new string('z', 50_000));
+            Assert.Equal("Background saving started", c.Call("BGSAVE"));
+            WaitForBgsave(c);
+            Assert.Equal("err", Info(c, "rdb_last_bgsave_status"));
+            Assert.Equal(previous, File.ReadAllBytes(Path.Combine(mnt, "dump.rdb")));
+            Assert.Empty(Directory.GetFiles(mnt, "temp-*.rdb"));
+            Assert.StartsWith("MISCONF", c.Call("SET", "x", "1")!.ToString());
+        }
+        finally
+        {
+            Process.Start("umount", mnt)!.WaitForExit();
+        }
+    }
+
+    /// <summary>The snapshot child's pid: the server's child process that appears after BGSAVE.</summary>
+    internal static int WaitForChild(int serverPid)
+    {
+        var sw = Stopwatch.StartNew();
+        while (sw.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            foreach (var task in Directory.GetDirectories($"/proc/{serverPid}/task"))
+            {
+                string children = File.ReadAllText(Path.Combine(task, "children")).Trim();
+                if (children.Length > 0) return int.Parse(children.Split(' ')[0]);
+            }
+            Thread.Sleep(10);
+        }
+        throw new TimeoutException("no snapshot child appeared");
+    }
+
+    private static (int Code, string Output) StartAndWaitForExit(string dir)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(TestServer.ServerDll);
+        foreach (var a in new[] { "--port", TestServer.FreePort().ToString(), "--dir", dir }) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(60_000))
+        {
+            p.Kill();
+            throw new TimeoutException("server did not exit on a bad dump");
+        }
+        return (p.ExitCode, stdout.Result + stderr.Result);
+    }
+
+    internal static string Run(string file, params string[] args)
+    {
+        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        string o = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        return o;
+    }
+}
+
+/// <summary>A redis-server 7.0.15 process on a free port, serving the dump in <c>dir</c> (or an empty dataset).</summary>
+public sealed class RealRedisServer : IDisposable
+{
+    public int Port { get; } = TestServer.FreePort();
+    private readonly Process _p;
+
+    public RealRedisServer(string dir, params string[] extra)
+    {
+        var psi = new ProcessStartInfo("redis-server") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "--port", Port.ToString(), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "no" }.Concat(extra))
+            psi.ArgumentList.Add(a);
+        _p = Process.Start(psi)!;
+        _p.BeginOutputReadLine();
+        _p.BeginErrorReadLine();
+        var sw = Stopwatch.StartNew();
+        while (sw.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            try
+            {
+                using var c = new RespClient(Port);
+                if (c.Call("PING") is "PONG") return;
+            }
+            catch (Exception e) when (e is System.Net.Sockets.SocketException or IOException) { }
+            Thread.Sleep(50);
+        }
+        throw new TimeoutException("redis-server did not start");
+    }
+
+    public void Dispose()
+    {
+        if (!_p.HasExited)
+        {
+            _p.Kill();
+            _p.WaitForExit(5000);
+        }
+    }
+}
