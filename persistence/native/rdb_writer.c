@@ -168,9 +168,9 @@ int rl_out_finish(rl_out *o) {
 
 /* ---- RDB primitives (rdbSaveLen, rdbSaveRawString...) */
 
-static void put_byte(rl_out *o, uint8_t b) { rl_out_write(o, &b, 1); }
+void rl_rdb_put_byte(rl_out *o, uint8_t b) { rl_out_write(o, &b, 1); }
 
-static void put_len(rl_out *o, uint64_t len) {
+void rl_rdb_put_len(rl_out *o, uint64_t len) {
     uint8_t b[9];
     if (len < (1 << 6)) {
         b[0] = (uint8_t)((len & 0xFF) | (RDB_6BITLEN << 6));
@@ -193,7 +193,7 @@ static void put_len(rl_out *o, uint64_t len) {
 }
 
 /* rdbEncodeInteger: values that fit 8/16/32 bits get the compact "encoded int" form. */
-static int put_encoded_int(rl_out *o, int64_t v) {
+int rl_rdb_put_encoded_int(rl_out *o, int64_t v) {
     uint8_t b[5];
     if (v >= -(1 << 7) && v <= (1 << 7) - 1) {
         b[0] = (RDB_ENCVAL << 6) | RDB_ENC_INT8;
@@ -218,7 +218,7 @@ static int put_encoded_int(rl_out *o, int64_t v) {
 }
 
 /* Decimal text of v into buf (at least 21 bytes); returns its length. No stdio in the child. */
-static size_t format_ll(int64_t v, char *buf) {
+size_t rl_rdb_format_ll(int64_t v, char *buf) {
     char tmp[24];
     size_t n = 0;
     uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
@@ -232,58 +232,65 @@ static size_t format_ll(int64_t v, char *buf) {
     return len;
 }
 
-static void put_string(rl_out *o, const uint8_t *s, size_t len) {
+void rl_rdb_put_string(rl_out *o, const uint8_t *s, size_t len) {
     /* rdbSaveRawString: LZF when enabled and longer than 20 bytes, if it saves at least 4 bytes. */
     if (o->ctx && ((const rl_save_job *)o->ctx)->compression && len > 20 && len - 4 <= o->scratch_cap) {
         size_t clen = rl_lzf_compress(s, len, o->scratch, len - 4, o->htab);
         if (clen > 0) {
-            put_byte(o, (RDB_ENCVAL << 6) | RDB_ENC_LZF);
-            put_len(o, clen);
-            put_len(o, len);
+            rl_rdb_put_byte(o, (RDB_ENCVAL << 6) | RDB_ENC_LZF);
+            rl_rdb_put_len(o, clen);
+            rl_rdb_put_len(o, len);
             rl_out_write(o, o->scratch, clen);
             return;
         }
     }
-    put_len(o, len);
+    rl_rdb_put_len(o, len);
     rl_out_write(o, s, len);
 }
 
-static void put_int_string(rl_out *o, int64_t v) {
-    if (put_encoded_int(o, v)) return;
+void rl_rdb_put_int_string(rl_out *o, int64_t v) {
+    if (rl_rdb_put_encoded_int(o, v)) return;
     char buf[24];
-    size_t n = format_ll(v, buf);
-    put_len(o, n);
+    size_t n = rl_rdb_format_ll(v, buf);
+    rl_rdb_put_len(o, n);
     rl_out_write(o, buf, n);
 }
 
 static void put_aux(rl_out *o, const char *k, const char *v, size_t vlen) {
-    put_byte(o, RDB_OPCODE_AUX);
-    put_string(o, (const uint8_t *)k, strlen(k));
-    put_string(o, (const uint8_t *)v, vlen);
+    rl_rdb_put_byte(o, RDB_OPCODE_AUX);
+    rl_rdb_put_string(o, (const uint8_t *)k, strlen(k));
+    rl_rdb_put_string(o, (const uint8_t *)v, vlen);
 }
 
 static void put_aux_int(rl_out *o, const char *k, int64_t v) {
-    put_byte(o, RDB_OPCODE_AUX);
-    put_string(o, (const uint8_t *)k, strlen(k));
-    put_int_string(o, v);
+    rl_rdb_put_byte(o, RDB_OPCODE_AUX);
+    rl_rdb_put_string(o, (const uint8_t *)k, strlen(k));
+    rl_rdb_put_int_string(o, v);
 }
 
 /* ---- values */
 
-#define AT(base, off, type) ((const type *)((base) + (off)))
 
 static int put_value(rl_out *o, const uint8_t *base, const rl_key *k, const char **why) {
     switch (k->type) {
     case RL_TYPE_STRING:
-        put_byte(o, RDB_TYPE_STRING);
-        put_string(o, (const uint8_t *)(k + 1), k->key_len);
+        rl_rdb_put_byte(o, RDB_TYPE_STRING);
+        rl_rdb_put_string(o, (const uint8_t *)(k + 1), k->key_len);
         if (k->encoding == RL_ENC_INT) {
-            put_int_string(o, (int64_t)k->value);
+            rl_rdb_put_int_string(o, (int64_t)k->value);
         } else {
             const rl_str *s = AT(base, k->value, rl_str);
-            put_string(o, (const uint8_t *)(s + 1), s->len);
+            rl_rdb_put_string(o, (const uint8_t *)(s + 1), s->len);
         }
         return 0;
+    case RL_TYPE_LIST:
+        return rl_rdb_put_list(o, base, k, why);
+    case RL_TYPE_SET:
+        return rl_rdb_put_set(o, base, k, why);
+    case RL_TYPE_ZSET:
+        return rl_rdb_put_zset(o, base, k, why);
+    case RL_TYPE_HASH:
+        return rl_rdb_put_hash(o, base, k, why);
     default:
         *why = "value type not supported by the RDB writer";
         return ENOTSUP;
@@ -293,11 +300,11 @@ static int put_value(rl_out *o, const uint8_t *base, const rl_key *k, const char
 static int put_db(rl_out *o, const uint8_t *base, uint32_t dbnum, const rl_db *db, const char **why) {
     uint64_t keys = db->keys.t[0].used + db->keys.t[1].used;
     if (keys == 0) return 0;
-    put_byte(o, RDB_OPCODE_SELECTDB);
-    put_len(o, dbnum);
-    put_byte(o, RDB_OPCODE_RESIZEDB);
-    put_len(o, keys);
-    put_len(o, db->expires.t[0].used + db->expires.t[1].used);
+    rl_rdb_put_byte(o, RDB_OPCODE_SELECTDB);
+    rl_rdb_put_len(o, dbnum);
+    rl_rdb_put_byte(o, RDB_OPCODE_RESIZEDB);
+    rl_rdb_put_len(o, keys);
+    rl_rdb_put_len(o, db->expires.t[0].used + db->expires.t[1].used);
     for (int t = 0; t < 2; t++) {
         const rl_dict_table *tab = &db->keys.t[t];
         if (tab->size == 0) continue;
@@ -355,7 +362,7 @@ int rl_rdb_write(rl_out *o, const rl_save_job *job, const char **why) {
         int err = put_db(o, base, i, &dbs[i], why);
         if (err) return err;
     }
-    put_byte(o, RDB_OPCODE_EOF);
+    rl_rdb_put_byte(o, RDB_OPCODE_EOF);
     /* The trailer goes into the current buffer after its CRC is taken, so it is never summed. */
     uint64_t crc = crc_so_far(o); /* little endian, as Redis memrev64ifbe()s it */
     rl_out_write(o, &crc, 8);

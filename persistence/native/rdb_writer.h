@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "snapshot.h"
+#include "region.h"
 
 #include <pthread.h>
 
@@ -47,5 +48,24 @@ void rl_out_close(rl_out *o);
 
 /* Writes the whole RDB (header to checksum). Returns 0 or an errno; *why names the failure. */
 int rl_rdb_write(rl_out *o, const rl_save_job *job, const char **why);
+
+/* Value serialisation primitives shared by the per-type writers (rdb_list.c, rdb_set.c,
+ * rdb_hash.c, rdb_zset.c): each emits exactly what Redis's rdb.c emits for the same call. */
+void rl_rdb_put_byte(rl_out *o, uint8_t b);
+void rl_rdb_put_len(rl_out *o, uint64_t len);                            /* rdbSaveLen */
+int rl_rdb_put_encoded_int(rl_out *o, int64_t v);                        /* 0 if it does not fit 32 bits */
+size_t rl_rdb_format_ll(int64_t v, char *buf);                           /* buf: 21+ bytes */
+void rl_rdb_put_string(rl_out *o, const uint8_t *s, size_t len);         /* rdbSaveRawString (LZF) */
+void rl_rdb_put_int_string(rl_out *o, int64_t v);                        /* rdbSaveLongLongAsStringObject */
+
+/* Region offsets to typed pointers (the child reads the region through its own mapping). */
+#define AT(base, off, type) ((const type *)((base) + (off)))
+
+/* One writer per collection type, each in its own file: writes the RDB type byte, the key (with
+ * rl_rdb_put_string) and the value. Returns 0, or an errno with *why set. */
+int rl_rdb_put_list(rl_out *o, const uint8_t *base, const rl_key *k, const char **why);
+int rl_rdb_put_set(rl_out *o, const uint8_t *base, const rl_key *k, const char **why);
+int rl_rdb_put_zset(rl_out *o, const uint8_t *base, const rl_key *k, const char **why);
+int rl_rdb_put_hash(rl_out *o, const uint8_t *base, const rl_key *k, const char **why);
 
 #endif
