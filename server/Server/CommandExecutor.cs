@@ -102,7 +102,7 @@ public sealed class CommandExecutor(RedisServer server)
 
     private void RejectUnknown(Client client)
     {
-        server.Stats.TotalErrorReplies++;
+        server.Stats.CountError("ERR unknown command"); // counted under errorstat_ERR, as Redis's rejectCommand does
         server.Stats.CommandsProcessed++;
         client.Writer.Error(UnknownCommand(client.Args));
         client.LastInteractionMs = Environment.TickCount64;

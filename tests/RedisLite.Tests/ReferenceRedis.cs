@@ -44,12 +44,18 @@ public sealed class ReferenceRedis : IDisposable
             try
             {
                 using var c = new RespClient(Port);
-                if (c.Call("PING") is "PONG") return;
+                // With requirepass, NOAUTH also means the server is up.
+                var reply = c.Call("PING");
+                if (reply is "PONG" || reply is RespClient.RespError e && e.Message.StartsWith("NOAUTH")) return;
             }
             catch (Exception e) when (e is SocketException or IOException)
             {
                 if (sw.Elapsed > TimeSpan.FromSeconds(20) || Process.HasExited) throw;
             }
+            // Every way out of this loop is bounded: a reply that is neither PONG nor NOAUTH must
+            // fail the test, not hang the run (CI once timed out here).
+            if (sw.Elapsed > TimeSpan.FromSeconds(20) || Process.HasExited)
+                throw new TimeoutException($"redis-server on port {Port} did not answer PING within 20 s");
             Thread.Sleep(50);
         }
     }
