@@ -7,8 +7,8 @@ namespace RedisLite.Commands;
 
 /// <summary>
 /// DEBUG, guarded by enable-debug-command as in Redis (no: refused; local: only from 127.0.0.1 or
-/// ::1; yes: allowed). Subcommands: SLEEP, OBJECT, JMAP (RedisLite's region allocator report) and
-/// HELP; any other gets Redis's unknown-subcommand error, and HELP lists only these.
+/// ::1; yes: allowed). Subcommands: SLEEP, OBJECT, JMAP (RedisLite's region allocator report), RELOAD,
+/// POPULATE and HELP; any other gets Redis's unknown-subcommand error, and HELP lists only these.
 /// DEBUG SLEEP holds the store lock while it sleeps, so the whole server stops answering for that
 /// long, as Redis's single thread does: other connections' batches wait on the lock (blocking the
 /// socket threads they run on) and resume when it is released.
@@ -31,6 +31,7 @@ public static class DebugCommand
         else if (a.Count == 3 && a.Is(1, "OBJECT")) Object(ctx);
         else if (a.Count == 2 && a.Is(1, "JMAP")) JMap(ctx);
         else if (a.Count >= 2 && a.Is(1, "RELOAD")) Reload(ctx);
+        else if (a.Count is >= 3 and <= 5 && a.Is(1, "POPULATE")) Populate(ctx);
         else ctx.Error($"ERR unknown subcommand or wrong number of arguments for '{Errors.Truncate(a.Str(1), 128)}'. Try DEBUG HELP.");
     }
 
@@ -42,6 +43,10 @@ public static class DebugCommand
         "RELOAD [NOSAVE]",
         "    Save the RDB on disk and reload it back to memory. With NOSAVE, reload the",
         "    existing dump without saving first.",
+        "POPULATE <count> [<prefix>] [<size>]",
+        "    Create <count> string keys named key:<num>. If <prefix> is specified then",
+        "    it is used instead of the 'key' prefix. These are not propagated to",
+        "    replicas.",
         "OBJECT <key>",
         "    Show low level info about `key` and associated value.",
         "SLEEP <seconds>",
@@ -81,6 +86,53 @@ public static class DebugCommand
         }
         Log.Notice("DB reloaded by DEBUG RELOAD");
         ctx.Reply.Ok();
+    }
+
+    /// <summary>
+    /// DEBUG POPULATE count [prefix] [size]: keys prefix:0..count-1 holding "value:N", or with a
+    /// size that text cut or zero-padded to size bytes (as Redis's). Existing keys are left alone.
+    /// The benchmarks and the big-snapshot test load gigabytes with it in seconds.
+    /// </summary>
+    private static void Populate(CommandContext ctx)
+    {
+        var a = ctx.Args;
+        if (!PositiveLong(ctx, 2, out long count)) return;
+        string prefix = a.Count >= 4 ? a.Str(3) : "key";
+        long size = 0;
+        if (a.Count == 5 && !PositiveLong(ctx, 4, out size)) return;
+        var ks = ctx.Keyspace;
+        byte[] keyPrefix = System.Text.Encoding.UTF8.GetBytes(prefix + ":");
+        var keyBuf = new byte[keyPrefix.Length + 20];
+        keyPrefix.CopyTo(keyBuf, 0);
+        Span<byte> text = stackalloc byte[26];
+        "value:"u8.CopyTo(text);
+        for (long j = 0; j < count; j++)
+        {
+            j.TryFormat(keyBuf.AsSpan(keyPrefix.Length), out int kn, default, CultureInfo.InvariantCulture);
+            var key = keyBuf.AsSpan(0, keyPrefix.Length + kn);
+            if (ks.Find(ctx.Db, key) != 0) continue;
+            j.TryFormat(text[6..], out int vn, default, CultureInfo.InvariantCulture);
+            var val = text[..(6 + vn)];
+            ulong rec = ks.Create(ctx.Db, key, RegionLayout.TypeString, RegionLayout.EncRaw);
+            if (size == 0)
+            {
+                StringValues.Set(ks, rec, val);
+                continue;
+            }
+            var dst = StringValues.SetUninitialized(ks, rec, size);
+            dst.Clear();
+            val[..(int)Math.Min(val.Length, size)].CopyTo(dst);
+        }
+        ctx.Reply.Ok();
+    }
+
+    // Zero is accepted; anything else that is not a non-negative integer gets one error (checked
+    // against redis-server 7.0.15, which words "x" and "-1" the same way here).
+    private static bool PositiveLong(CommandContext ctx, int i, out long value)
+    {
+        if (StringValues.TryParseCanonicalInt(ctx.Args[i], out value) && value >= 0) return true;
+        ctx.Error("ERR value is out of range, must be positive");
+        return false;
     }
 
     /// <summary>DEBUG SLEEP seconds: like Redis, a non-number reads as 0 (strtod) and a negative time does not sleep.</summary>

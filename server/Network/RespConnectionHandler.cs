@@ -68,6 +68,7 @@ public sealed class RespConnectionHandler(RedisServer server) : ConnectionHandle
     {
         using var contiguous = new ContiguousReadBuffer();
         long needed = 0;
+        long counted = 0; // bytes of the unconsumed buffer already added to total_net_input_bytes
         try
         {
             while (!client.Killed)
@@ -75,6 +76,10 @@ public sealed class RespConnectionHandler(RedisServer server) : ConnectionHandle
                 var result = await input.ReadAsync();
                 Interlocked.Increment(ref server.Stats.ReadsProcessed);
                 var buffer = result.Buffer;
+                // Counted on arrival, before the commands run, as Redis's readQueryFromClient does:
+                // a reply never goes out before the request's bytes are in the counter.
+                Interlocked.Add(ref server.Stats.NetInputBytes, buffer.Length - counted);
+                counted = buffer.Length;
                 // Like Redis, any bytes count as interaction: a slow upload of a big value is not idle.
                 client.LastInteractionMs = Environment.TickCount64;
                 client.QueryBufferBytes = buffer.Length;
@@ -133,7 +138,7 @@ public sealed class RespConnectionHandler(RedisServer server) : ConnectionHandle
                     return;
                 }
                 contiguous.Consumed(pos);
-                Interlocked.Add(ref server.Stats.NetInputBytes, pos);
+                counted -= pos;
                 input.AdvanceTo(buffer.GetPosition(pos), buffer.End);
                 if (result.IsCompleted) return;
             }

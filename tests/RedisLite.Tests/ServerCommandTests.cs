@@ -172,4 +172,27 @@ public class ServerCommandTests(ServerFixture fixture) : IClassFixture<ServerFix
         using var rc = redis.Client();
         Assert.Equal(Err(rc.Call("DEBUG", "SLEEP", "0")), refused);
     }
+
+    [SkippableFact]
+    public void DebugPopulateMatchesRedis()
+    {
+        using var lite = new TestServer("--enable-debug-command", "yes");
+        using var redis = ReferenceRedis.TryStart("--enable-debug-command", "yes");
+        var script = new object[][]
+        {
+            ["DEBUG", "POPULATE", "5", "k", "12"], ["DEBUG", "POPULATE", "3"], ["SET", "key:7", "mine"],
+            ["DEBUG", "POPULATE", "8"], ["GET", "k:3"], ["GET", "k:4"], ["GET", "key:2"], ["GET", "key:7"],
+            ["DEBUG", "POPULATE", "2", "short", "3"], ["GET", "short:1"], ["OBJECT", "ENCODING", "key:1"],
+            ["DEBUG", "POPULATE", "-1"], ["DEBUG", "POPULATE", "x"], ["DEBUG", "POPULATE", "1", "p", "-5"],
+            ["DEBUG", "POPULATE", "0"], ["DBSIZE"],
+        };
+        using var lc = lite.Client();
+        var mine = script.Select(cmd => ReplyText.Show(lc.CallRaw(cmd))).ToList();
+        Assert.Equal("\"value:3\0\0\0\0\0\"", mine[4]);
+        Assert.Equal("\"mine\"", mine[7]);
+        Assert.Equal("15", mine[^1]);
+        if (redis == null) return;
+        using var rc = redis.Client();
+        Assert.Equal(script.Select(cmd => ReplyText.Show(rc.CallRaw(cmd))).ToList(), mine);
+    }
 }
