@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -30,6 +31,9 @@
 #include "rdb_writer.h"
 #include "crc64.h"
 #include "region.h"
+
+/* Niceness of the snapshot child (0 = the parent's priority, 19 = the lowest). */
+#define RL_CHILD_NICE 10
 
 #define REPORT_FD 3
 
@@ -222,6 +226,12 @@ static void child_main(const rl_save_job *job, int report_fd) {
         close(report_fd);
     }
     syscall(SYS_close_range, REPORT_FD + 1, ~0U, 0);
+
+    /* 2b. Yield the CPU to the parent: on a machine with few cores the child's two busy threads
+     * (serialiser and writer) would otherwise take time slices from the threads serving clients,
+     * and commands would wait during the whole save, not just during the fork. Niceness is per
+     * thread on Linux and inherited by threads created later, so this covers the writer too. */
+    setpriority(PRIO_PROCESS, 0, RL_CHILD_NICE);
 
     /* 3-4. Save and report. */
     rl_out o;
