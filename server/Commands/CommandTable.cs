@@ -96,6 +96,7 @@ public static class CommandTable
             Row("client|info", 2, NS | L | S, 0, 0, 0, "connection", "6.2.0", "O(1)", "Returns information about the current client connection.", Connection.ClientInfo, ""),
             Row("client|kill", -3, A | NS | L | S, 0, 0, 0, "connection", "2.4.0", "O(N) where N is the number of client connections", "Kill the connection of a client", Connection.ClientKill,
                 "ip:port | [ID client-id] [TYPE NORMAL | MASTER | SLAVE | REPLICA | PUBSUB] [USER username] [ADDR ip:port] [LADDR ip:port] [SKIPME yes | no]"),
+            Row("client|unblock", -3, A | NS | L | S, 0, 0, 0, "connection", "5.0.0", "O(log N) where N is the number of client connections", "Unblock a client blocked in a blocking command from a different connection", Connection.ClientUnblock, "client-id [TIMEOUT | ERROR]"),
             Row("client|help", 2, L | S, 0, 0, 0, "connection", "5.0.0", "O(1)", "Show helpful text about the different subcommands", Connection.ClientHelp, ""),
         ]),
 
