@@ -69,6 +69,7 @@ public sealed unsafe class Keyspace : IDisposable
         }
         _valueFreers[RegionLayout.TypeString] = (ks, rec) => StringValues.Free(ks, rec);
         _valueCopiers[RegionLayout.TypeString] = StringValues.Copy;
+        ListValues.Register(this);
         NowMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
     }
 
