@@ -229,6 +229,35 @@ public class ListTests(ServerFixture f) : IClassFixture<ServerFixture>
     }
 
     [Fact]
+    public void MoveRenameAndSwapdbWakeClientsWaitingInTheTargetDatabase()
+    {
+        using var a = Client();
+        using var other = Client();
+        a.Call("SELECT", "9");
+        other.Call("SELECT", "8");
+        other.Call("FLUSHDB");
+        a.Call("FLUSHDB");
+        a.Send(RespClient.Encode("BLPOP", "mv", "5"));
+        WaitBlocked(other, 1);
+        other.Call("RPUSH", "mv", "moved");
+        Assert.Equal(1L, other.Call("MOVE", "mv", "9"));
+        Assert.Equal(new object?[] { "mv", "moved" }, R(a));
+        a.Send(RespClient.Encode("BRPOP", "renamed", "5"));
+        WaitBlocked(other, 1);
+        other.Call("SELECT", "9");
+        other.Call("RPUSH", "tmp", "r");
+        Assert.Equal("OK", other.Call("RENAME", "tmp", "renamed"));
+        Assert.Equal(new object?[] { "renamed", "r" }, R(a));
+        a.Send(RespClient.Encode("BLPOP", "sw", "5"));
+        WaitBlocked(other, 1);
+        other.Call("SELECT", "8");
+        other.Call("RPUSH", "sw", "swapped");
+        Assert.Equal("OK", other.Call("SWAPDB", "8", "9"));
+        Assert.Equal(new object?[] { "sw", "swapped" }, R(a));
+        other.Call("SWAPDB", "8", "9");
+    }
+
+    [Fact]
     public void ClientUnblockAndDisconnectLeaveNoBlockedClients()
     {
         using var ctl = Client();
