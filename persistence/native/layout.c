@@ -47,6 +47,9 @@ static const rl_layout_entry entries[] = {
     CONST(RL_ENC_RAW), CONST(RL_ENC_INT), CONST(RL_ENC_HT), CONST(RL_ENC_INTSET), CONST(RL_ENC_SKIPLIST),
     CONST(RL_ENC_EMBSTR), CONST(RL_ENC_QUICKLIST), CONST(RL_ENC_LISTPACK),
     CONST(RL_FLAG_UNSHARED_INT),
+    /* lists */
+    SIZE(rl_quicklist), OFF(rl_quicklist, head), OFF(rl_quicklist, tail), OFF(rl_quicklist, count), OFF(rl_quicklist, len),
+    SIZE(rl_qlnode), OFF(rl_qlnode, prev), OFF(rl_qlnode, next), OFF(rl_qlnode, lp), OFF(rl_qlnode, count),
 };
 
 /* Number of layout facts this library knows. */

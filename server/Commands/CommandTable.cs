@@ -42,6 +42,30 @@ public static class CommandTable
         Row("lcs", -3, R, 1, 2, 1, "string", "7.0.0", "O(N*M) where N and M are the lengths of s1 and s2, respectively", "Find longest common substring", Strings.Lcs,
             "key1 key2 [LEN] [IDX] [MINMATCHLEN min-match-len] [WITHMATCHLEN]"),
 
+        // ---- lists (Commands/Lists.cs)
+        Row("lpush", -3, W | D | F, 1, 1, 1, "list", "1.0.0", "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.", "Prepend one or multiple elements to a list", Lists.LPush, "key element [element ...]"),
+        Row("rpush", -3, W | D | F, 1, 1, 1, "list", "1.0.0", "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.", "Append one or multiple elements to a list", Lists.RPush, "key element [element ...]"),
+        Row("lpushx", -3, W | D | F, 1, 1, 1, "list", "2.2.0", "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.", "Prepend an element to a list, only if the list exists", Lists.LPushX, "key element [element ...]"),
+        Row("rpushx", -3, W | D | F, 1, 1, 1, "list", "2.2.0", "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.", "Append an element to a list, only if the list exists", Lists.RPushX, "key element [element ...]"),
+        Row("lpop", -2, W | F, 1, 1, 1, "list", "1.0.0", "O(N) where N is the number of elements returned", "Remove and get the first elements in a list", Lists.LPop, "key [count]"),
+        Row("rpop", -2, W | F, 1, 1, 1, "list", "1.0.0", "O(N) where N is the number of elements returned", "Remove and get the last elements in a list", Lists.RPop, "key [count]"),
+        Row("llen", 2, R | F, 1, 1, 1, "list", "1.0.0", "O(1)", "Get the length of a list", Lists.LLen, "key"),
+        Row("lrange", 4, R, 1, 1, 1, "list", "1.0.0", "O(S+N) where S is the distance of start offset from HEAD for small lists, from nearest end (HEAD or TAIL) for large lists; and N is the number of elements in the specified range.", "Get a range of elements from a list", Lists.LRange, "key start stop"),
+        Row("lindex", 3, R, 1, 1, 1, "list", "1.0.0", "O(N) where N is the number of elements to traverse to get to the element at index. This makes asking for the first or the last element of the list O(1).", "Get an element from a list by its index", Lists.LIndex, "key index"),
+        Row("lset", 4, W | D, 1, 1, 1, "list", "1.0.0", "O(N) where N is the length of the list. Setting either the first or the last element of the list is O(1).", "Set the value of an element in a list by its index", Lists.LSet, "key index element"),
+        Row("linsert", 5, W | D, 1, 1, 1, "list", "2.2.0", "O(N) where N is the number of elements to traverse before seeing the value pivot. This means that inserting somewhere on the left end on the list (head) can be considered O(1) and inserting somewhere on the right end (tail) is O(N).", "Insert an element before or after another element in a list", Lists.LInsert, "key BEFORE | AFTER pivot element"),
+        Row("lrem", 4, W, 1, 1, 1, "list", "1.0.0", "O(N+M) where N is the length of the list and M is the number of elements removed.", "Remove elements from a list", Lists.LRem, "key count element"),
+        Row("ltrim", 4, W, 1, 1, 1, "list", "1.0.0", "O(N) where N is the number of elements to be removed by the operation.", "Trim a list to the specified range", Lists.LTrim, "key start stop"),
+        Row("lpos", -3, R, 1, 1, 1, "list", "6.0.6", "O(N) where N is the number of elements in the list, for the average case. When searching for elements near the head or the tail of the list, or when the MAXLEN option is provided, the command may run in constant time.", "Return the index of matching elements on a list", Lists.LPos, "key element [RANK rank] [COUNT num-matches] [MAXLEN len]"),
+        Row("lmove", 5, W | D, 1, 2, 1, "list", "6.2.0", "O(1)", "Pop an element from a list, push it to another list and return it", Lists.LMove, "source destination LEFT | RIGHT LEFT | RIGHT"),
+        Row("rpoplpush", 3, W | D, 1, 2, 1, "list", "1.2.0", "O(1)", "Remove the last element in a list, prepend it to another list and return it", Lists.RPopLPush, "source destination"),
+        Row("lmpop", -4, W | MovableKeys, 0, 0, 0, "list", "7.0.0", "O(N+M) where N is the number of provided keys and M is the number of elements returned.", "Pop elements from a list", Lists.LMPop, "numkeys key [key ...] LEFT | RIGHT [COUNT count]"),
+        Row("blpop", -3, W | NS | Blocking, 1, -2, 1, "list", "2.0.0", "O(N) where N is the number of provided keys.", "Remove and get the first element in a list, or block until one is available", Lists.BLPop, "key [key ...] timeout"),
+        Row("brpop", -3, W | NS | Blocking, 1, -2, 1, "list", "2.0.0", "O(N) where N is the number of provided keys.", "Remove and get the last element in a list, or block until one is available", Lists.BRPop, "key [key ...] timeout"),
+        Row("blmove", 6, W | D | NS | Blocking, 1, 2, 1, "list", "6.2.0", "O(1)", "Pop an element from a list, push it to another list and return it; or block until one is available", Lists.BLMove, "source destination LEFT | RIGHT LEFT | RIGHT timeout"),
+        Row("brpoplpush", 4, W | D | NS | Blocking, 1, 2, 1, "list", "2.2.0", "O(1)", "Pop an element from a list, push it to another list and return it; or block until one is available", Lists.BRPopLPush, "source destination timeout"),
+        Row("blmpop", -5, W | Blocking | MovableKeys, 0, 0, 0, "list", "7.0.0", "O(N+M) where N is the number of provided keys and M is the number of elements returned.", "Pop elements from a list, or block until one is available", Lists.BLMPop, "timeout numkeys key [key ...] LEFT | RIGHT [COUNT count]"),
+
         // ---- keyspace (Commands/Keys.cs)
         Row("del", -2, W, 1, -1, 1, "generic", "1.0.0", "O(N) where N is the number of keys that will be removed.", "Delete a key", Keys.Del, "key [key ...]"),
         Row("unlink", -2, W | F, 1, -1, 1, "generic", "4.0.0", "O(1) for each key removed regardless of its size.", "Delete a key asynchronously in another thread. Otherwise it is just as DEL, but non blocking.", Keys.Del, "key [key ...]"),
@@ -96,6 +120,7 @@ public static class CommandTable
             Row("client|info", 2, NS | L | S, 0, 0, 0, "connection", "6.2.0", "O(1)", "Returns information about the current client connection.", Connection.ClientInfo, ""),
             Row("client|kill", -3, A | NS | L | S, 0, 0, 0, "connection", "2.4.0", "O(N) where N is the number of client connections", "Kill the connection of a client", Connection.ClientKill,
                 "ip:port | [ID client-id] [TYPE NORMAL | MASTER | SLAVE | REPLICA | PUBSUB] [USER username] [ADDR ip:port] [LADDR ip:port] [SKIPME yes | no]"),
+            Row("client|unblock", -3, A | NS | L | S, 0, 0, 0, "connection", "5.0.0", "O(log N) where N is the number of client connections", "Unblock a client blocked in a blocking command from a different connection", Connection.ClientUnblock, "client-id [TIMEOUT | ERROR]"),
             Row("client|help", 2, L | S, 0, 0, 0, "connection", "5.0.0", "O(1)", "Show helpful text about the different subcommands", Connection.ClientHelp, ""),
         ]),
 

@@ -40,6 +40,10 @@ public static unsafe class RegionAudit
                         if (ks.Region.At<RlStr>(r.Value).Len + (ulong)sizeof(RlStr) > alloc.SizeOf(r.Value))
                             throw new InvalidOperationException($"string value {r.Value} larger than its block");
                         break;
+                    case RegionLayout.TypeList:
+                        if (r.Encoding != RegionLayout.EncQuicklist) throw new InvalidOperationException($"list record {rec} has encoding {r.Encoding}");
+                        foreach (var (off, what) in new Quicklist(ks, -2).Blocks(r.Value)) Add(off, $"db{db} {what}");
+                        break;
                     default:
                         throw new InvalidOperationException($"audit does not know value type {r.Type}");
                 }
