@@ -55,7 +55,7 @@ public sealed class ServerConfig
     public readonly BoolConfig StopWritesOnBgsaveError = new("stop-writes-on-bgsave-error", true);
     public readonly NumberConfig RdbKeySaveDelay = new("rdb-key-save-delay", 0, int.MinValue, int.MaxValue);
     /// <summary>RedisLite's own: write snapshots with O_DIRECT (see README for the measurement behind the default).</summary>
-    public readonly BoolConfig RdbDirectIo = new("rdb-direct-io", false);
+    public readonly BoolConfig RdbDirectIo = new("rdb-direct-io", true);
     public readonly BoolConfig RdbDelSyncFiles = new("rdb-del-sync-files", false);
     public readonly BoolConfig AppendOnly = new("appendonly", false);
     public readonly StringConfig AppendFilename = new("appendfilename", "appendonly.aof", ConfigFlags.Immutable);
