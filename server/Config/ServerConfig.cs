@@ -62,6 +62,12 @@ public sealed class ServerConfig
     public readonly StringConfig AppendDirname = new("appenddirname", "appendonlydir", ConfigFlags.Immutable);
     public readonly EnumConfig AppendFsync = new("appendfsync", "everysec", ["everysec", "always", "no"]);
 
+    // Sorted sets: the listpack encoding's limits (Redis 7.0 names; the ziplist names are aliases)
+    public readonly NumberConfig ZsetMaxListpackEntries = new("zset-max-listpack-entries", 128, 0, long.MaxValue);
+    public readonly NumberConfig ZsetMaxListpackValue = new("zset-max-listpack-value", 64, 0, long.MaxValue);
+    public readonly AliasConfig ZsetMaxZiplistEntries;
+    public readonly AliasConfig ZsetMaxZiplistValue;
+
     // Diagnostics
     public readonly NumberConfig SlowlogLogSlowerThan = new("slowlog-log-slower-than", 10000, -1, long.MaxValue);
     public readonly NumberConfig SlowlogMaxLen = new("slowlog-max-len", 128, 0, long.MaxValue);
@@ -73,6 +79,8 @@ public sealed class ServerConfig
 
     public ServerConfig()
     {
+        ZsetMaxZiplistEntries = new AliasConfig("zset-max-ziplist-entries", ZsetMaxListpackEntries);
+        ZsetMaxZiplistValue = new AliasConfig("zset-max-ziplist-value", ZsetMaxListpackValue);
         var all = new Dictionary<string, ConfigParam>(StringComparer.OrdinalIgnoreCase);
         foreach (var f in GetType().GetFields())
             if (f.GetValue(this) is ConfigParam p) all[p.Name] = p;
