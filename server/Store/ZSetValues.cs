@@ -21,7 +21,8 @@ public readonly record struct ZSetLimits(long MaxEntries, long MaxValue)
 public enum ZAddFlags { None = 0, Incr = 1, Nx = 2, Xx = 4, Gt = 8, Lt = 16 }
 
 /// <summary>What <see cref="ZSetValues.Add"/> did (Redis's ZADD_OUT_*).</summary>
-public enum ZAddResult { Nop, Added, Updated, NaN }
+public enum ZAddResult { Nop, Added, Updated, NaN, /// <summary>Processed, but the score was already that (counts for ZADD INCR's reply).</summary>
+    Same }
 
 /// <summary>
 /// Sorted-set values of records (Redis's t_zset.c storage side), in the two encodings Redis 7.0
@@ -438,7 +439,7 @@ public static unsafe class ZSetValues
                     r.Value = lp;
                     return ZAddResult.Updated;
                 }
-                return ZAddResult.Nop;
+                return ZAddResult.Same;
             }
             if (xx) return ZAddResult.Nop;
             if (l.Count(r.Value) / 2 + 1 > limits.MaxEntries || member.Length > limits.MaxValue)
@@ -476,7 +477,7 @@ public static unsafe class ZSetValues
                 Unsafe.WriteUnaligned(&hv->Node, node);
                 return ZAddResult.Updated;
             }
-            return ZAddResult.Nop;
+            return ZAddResult.Same;
         }
         if (xx) return ZAddResult.Nop;
         IndexAdd(ks, dict, member, score, sl.Insert(score, member));
