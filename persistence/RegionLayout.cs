@@ -98,6 +98,25 @@ public struct RlStr
 }
 
 [StructLayout(LayoutKind.Sequential)]
+public struct RlQuicklist
+{
+    public ulong Head;
+    public ulong Tail;
+    public ulong Count;
+    public ulong Len;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+public struct RlQlNode
+{
+    public ulong Prev;
+    public ulong Next;
+    public ulong Lp;
+    public uint Count;
+    public uint Pad;
+}
+
+[StructLayout(LayoutKind.Sequential)]
 public struct RlFreeChunk
 {
     public ulong Next;

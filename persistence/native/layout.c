@@ -55,6 +55,9 @@ static const rl_layout_entry entries[] = {
     OFF(rl_zsl_node, level_count),
     SIZE(rl_zset_hval), OFF(rl_zset_hval, score), OFF(rl_zset_hval, node),
     CONST(RL_ZSL_MAXLEVEL),
+    /* lists */
+    SIZE(rl_quicklist), OFF(rl_quicklist, head), OFF(rl_quicklist, tail), OFF(rl_quicklist, count), OFF(rl_quicklist, len),
+    SIZE(rl_qlnode), OFF(rl_qlnode, prev), OFF(rl_qlnode, next), OFF(rl_qlnode, lp), OFF(rl_qlnode, count),
 };
 
 /* Number of layout facts this library knows. */

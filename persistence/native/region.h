@@ -190,4 +190,24 @@ typedef struct rl_zset_hval {
     uint64_t node;         /* offset of the member's rl_zsl_node */
 } rl_zset_hval;
 
+/* ---- lists
+ * A list value (RL_TYPE_LIST, always RL_ENC_QUICKLIST as in Redis 7.0) is a doubly linked list
+ * of nodes, each holding a Redis listpack block (byte-exact, so the RDB writer dumps it as a
+ * quicklist-2 PACKED node as is). rl_key.value is the rl_quicklist block. A list is never
+ * empty and no node is empty. Node size follows list-max-listpack-size. */
+typedef struct rl_quicklist {
+    uint64_t head;   /* first rl_qlnode */
+    uint64_t tail;   /* last rl_qlnode */
+    uint64_t count;  /* elements in the whole list */
+    uint64_t len;    /* number of nodes */
+} rl_quicklist;
+
+typedef struct rl_qlnode {
+    uint64_t prev;
+    uint64_t next;
+    uint64_t lp;     /* the node's listpack block */
+    uint32_t count;  /* elements in lp (the listpack's own header saturates at 65535) */
+    uint32_t pad;
+} rl_qlnode;
+
 #endif

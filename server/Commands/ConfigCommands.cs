@@ -8,21 +8,25 @@ public static class ConfigCommands
     /// <summary>CONFIG GET pattern [pattern ...]: every parameter matching any glob, each once.</summary>
     public static void Get(CommandContext ctx)
     {
-        var matched = new List<ConfigParam>();
-        var seen = new HashSet<ConfigParam>();
+        // Aliases are listed under their own names, as Redis 7.0 does.
+        var matched = new List<(string Name, ConfigParam Param)>();
+        var seen = new HashSet<string>();
+        var config = ctx.Server.Config;
+        var names = config.All.Select(kv => (Name: kv.Value.Name, Param: kv.Value))
+            .Concat(config.Aliases.Select(kv => (Name: kv.Key, Param: kv.Value))).ToList();
         for (int i = 2; i < ctx.Args.Count; i++)
         {
             var pattern = ctx.Args[i];
-            foreach (var p in ctx.Server.Config.All.Values)
+            foreach (var (name, p) in names)
             {
-                if (seen.Contains(p)) continue;
-                if (Glob.Match(pattern, System.Text.Encoding.UTF8.GetBytes(p.Name), ignoreCase: true) && seen.Add(p)) matched.Add(p);
+                if (seen.Contains(name)) continue;
+                if (Glob.Match(pattern, System.Text.Encoding.UTF8.GetBytes(name), ignoreCase: true) && seen.Add(name)) matched.Add((name, p));
             }
         }
         ctx.Reply.MapHeader(matched.Count);
-        foreach (var p in matched)
+        foreach (var (name, p) in matched)
         {
-            ctx.Reply.Bulk(p.Name);
+            ctx.Reply.Bulk(name);
             ctx.Reply.Bulk(p.Get());
         }
     }

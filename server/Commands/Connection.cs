@@ -311,7 +311,31 @@ public static class Connection
         "    * USER <username>", "    * ID <client-id>", "    * SKIPME (YES|NO)",
         "LIST [options ...]", "    Return information about client connections. Options:", "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)", "    * ID <client-id> [<client-id> ...]",
         "SETNAME <name>", "    Assign the name <name> to the current connection.",
+        "UNBLOCK <clientid> [TIMEOUT|ERROR]", "    Unblock the specified blocked client.",
     ]);
+
+    /// <summary>CLIENT UNBLOCK id [TIMEOUT | ERROR]: 1 if that client was blocked and is now unblocked, else 0.</summary>
+    public static void ClientUnblock(CommandContext ctx)
+    {
+        if (ctx.Args.Count > 4)
+        {
+            ctx.Error(Errors.Syntax);
+            return;
+        }
+        bool error = false;
+        if (ctx.Args.Count == 4)
+        {
+            if (ctx.Args.Is(3, "ERROR")) error = true;
+            else if (!ctx.Args.Is(3, "TIMEOUT"))
+            {
+                ctx.Error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+                return;
+            }
+        }
+        if (!ctx.TryLong(2, out long id)) return;
+        var target = ctx.Server.Clients.Find(id);
+        ctx.Reply.Integer(target != null && ctx.Server.Blocking.Unblock(target, error) ? 1 : 0);
+    }
 }
 
 /// <summary>The HELP subcommand reply shape Redis uses (addReplyHelp).</summary>

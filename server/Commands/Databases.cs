@@ -74,6 +74,7 @@ public static class Databases
         if (!TryDb(ctx, 1, "ERR invalid first DB index", out int a)) return;
         if (!TryDb(ctx, 2, "ERR invalid second DB index", out int b)) return;
         ctx.Keyspace.Swap(a, b);
+        ctx.Server.Blocking.OnDatabasesSwapped(a, b);
         ctx.Dirty++;
         ctx.Reply.Ok();
     }

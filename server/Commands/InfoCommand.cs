@@ -100,9 +100,9 @@ public static class InfoCommand
         info.Field("maxclients", server.Config.MaxClients.Value);
         info.Field("client_recent_max_input_buffer", maxInput);
         info.Field("client_recent_max_output_buffer", 0L);
-        info.Field("blocked_clients", 0L);
+        info.Field("blocked_clients", (long)server.Blocking.BlockedCount);
         info.Field("tracking_clients", 0L);
-        info.Field("clients_in_timeout_table", 0L);
+        info.Field("clients_in_timeout_table", (long)server.Blocking.InTimeoutTable);
     }
 
     private static unsafe void Memory(InfoText info, RedisServer server)

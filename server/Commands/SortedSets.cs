@@ -1,5 +1,6 @@
 using System.Text;
 using RedisLite.Persistence;
+using RedisLite.Server;
 using RedisLite.Store;
 
 namespace RedisLite.Commands;
@@ -604,7 +605,15 @@ public static class SortedSets
     /// <summary>Pops up to count elements from one end, deletes the key if emptied, propagates as ZPOPMIN/ZPOPMAX key count.</summary>
     internal static List<(byte[] Member, double Score)> PopItems(CommandContext ctx, ulong rec, ReadOnlySpan<byte> key, bool max, long count)
     {
-        var ks = ctx.Keyspace;
+        var popped = PopCore(ctx.Keyspace, ctx.Db, rec, max, count);
+        ctx.Dirty += popped.Count;
+        ctx.Propagate(Encoding.ASCII.GetBytes(max ? "ZPOPMAX" : "ZPOPMIN"), key.ToArray(), CommandContext.IntBytes(popped.Count));
+        return popped;
+    }
+
+    /// <summary>The popping itself, with no command context (also used to serve blocked clients).</summary>
+    private static List<(byte[] Member, double Score)> PopCore(Keyspace ks, int db, ulong rec, bool max, long count)
+    {
         var popped = new List<(byte[], double)>();
         Span<byte> scratch = stackalloc byte[24];
         while (count-- > 0)
@@ -615,9 +624,7 @@ public static class SortedSets
             popped.Add((m, ZSetValues.Score(ks, rec, h)));
             ZSetValues.Remove(ks, rec, m);
         }
-        DeleteIfEmpty(ctx, rec);
-        ctx.Dirty += popped.Count;
-        ctx.Propagate(Encoding.ASCII.GetBytes(max ? "ZPOPMAX" : "ZPOPMIN"), key.ToArray(), CommandContext.IntBytes(popped.Count));
+        if (ZSetValues.Length(ks, rec) == 0) ks.Delete(db, rec);
         return popped;
     }
 
@@ -636,17 +643,85 @@ public static class SortedSets
         ctx.Reply.NullArray();
     }
 
-    internal static void ReplyMPop(CommandContext ctx, ReadOnlySpan<byte> key, List<(byte[] Member, double Score)> popped)
+    internal static void ReplyMPop(CommandContext ctx, ReadOnlySpan<byte> key, List<(byte[] Member, double Score)> popped) =>
+        ReplyMPop(ctx.Reply, key, popped);
+
+    private static void ReplyMPop(Network.RespWriter reply, ReadOnlySpan<byte> key, List<(byte[] Member, double Score)> popped)
     {
-        ctx.Reply.ArrayHeader(2);
-        ctx.Reply.Bulk(key);
-        ctx.Reply.ArrayHeader(popped.Count);
+        reply.ArrayHeader(2);
+        reply.Bulk(key);
+        reply.ArrayHeader(popped.Count);
         foreach (var (m, s) in popped)
         {
-            ctx.Reply.ArrayHeader(2);
-            ctx.Reply.Bulk(m);
-            ctx.Reply.Double(s);
+            reply.ArrayHeader(2);
+            reply.Bulk(m);
+            reply.Double(s);
         }
+    }
+
+    // BZPOPMIN/BZPOPMAX's reply: key, member, score.
+    private static void ReplyBPop(Network.RespWriter reply, ReadOnlySpan<byte> key, List<(byte[] Member, double Score)> popped)
+    {
+        reply.ArrayHeader(3);
+        reply.Bulk(key);
+        reply.Bulk(popped[0].Member);
+        reply.Double(popped[0].Score);
+    }
+
+    // ------------------------------------------------------------------ blocking pops
+
+    public static void BZPopMin(CommandContext ctx) => BPop(ctx, max: false);
+    public static void BZPopMax(CommandContext ctx) => BPop(ctx, max: true);
+
+    /// <summary>BZPOPMIN/BZPOPMAX key [key ...] timeout: the timeout is checked first, then each key in order.</summary>
+    private static void BPop(CommandContext ctx, bool max)
+    {
+        var keys = new byte[ctx.Args.Count - 2][];
+        for (int i = 0; i < keys.Length; i++) keys[i] = ctx.Args[i + 1].ToArray();
+        if (!BlockingKeys.TryParseTimeout(ctx, ctx.Args.Count - 1, out long deadline)) return;
+        BlockingPop(ctx, keys, deadline, max, count: 1, multi: false);
+    }
+
+    /// <summary>BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count]: arguments first, then the timeout.</summary>
+    public static void BZMPop(CommandContext ctx)
+    {
+        if (!ParseMPop(ctx, 2, out int numKeys, out bool max, out long count)) return;
+        if (!BlockingKeys.TryParseTimeout(ctx, 1, out long deadline)) return;
+        var keys = new byte[numKeys][];
+        for (int i = 0; i < numKeys; i++) keys[i] = ctx.Args[3 + i].ToArray();
+        BlockingPop(ctx, keys, deadline, max, count, multi: true);
+    }
+
+    private static void BlockingPop(CommandContext ctx, byte[][] keys, long deadline, bool max, long count, bool multi)
+    {
+        foreach (var key in keys)
+        {
+            ulong rec = Write(ctx, key);
+            if (rec == ulong.MaxValue) return;
+            if (rec == 0) continue;
+            var popped = PopItems(ctx, rec, key, max, count);
+            if (multi) ReplyMPop(ctx.Reply, key, popped);
+            else ReplyBPop(ctx.Reply, key, popped);
+            return;
+        }
+        if (ctx.Client.DenyBlocking)
+        {
+            ctx.Reply.NullArray();
+            return;
+        }
+        int db = ctx.Db;
+        var server = ctx.Server;
+        server.Blocking.Block(ctx.Client, db, keys, deadline, RegionLayout.TypeZSet,
+            serve: (bc, key, rec) =>
+            {
+                var popped = PopCore(server.Keyspace, db, rec, max, count);
+                if (popped.Count == 0) return false;
+                if (multi) ReplyMPop(bc.Reply, key, popped);
+                else ReplyBPop(bc.Reply, key, popped);
+                server.Dirty += popped.Count;
+                return true;
+            },
+            timeout: reply => reply.NullArray());
     }
 
     /// <summary>[B]ZMPOP's arguments from <paramref name="numKeysIdx"/> on: numkeys key... MIN|MAX [COUNT count].</summary>

@@ -215,13 +215,3 @@ public sealed class ListConfig(string name, string def, ConfigFlags flags = Conf
     public override string Get() => string.Join(' ', Values);
 }
 
-/// <summary>
-/// Another name for a parameter (Redis 7.0 keeps the old ziplist names as aliases of the listpack
-/// ones): reads and writes go to the target, and CONFIG GET lists it under its own name too.
-/// </summary>
-public sealed class AliasConfig(string name, ConfigParam target) : ConfigParam(name, target.Flags)
-{
-    public ConfigParam Target { get; } = target;
-    public override string? TrySet(IReadOnlyList<string> args) => Target.TrySet(args);
-    public override string Get() => Target.Get();
-}

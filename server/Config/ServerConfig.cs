@@ -65,8 +65,10 @@ public sealed class ServerConfig
     // Sorted sets: the listpack encoding's limits (Redis 7.0 names; the ziplist names are aliases)
     public readonly NumberConfig ZsetMaxListpackEntries = new("zset-max-listpack-entries", 128, 0, long.MaxValue);
     public readonly NumberConfig ZsetMaxListpackValue = new("zset-max-listpack-value", 64, 0, long.MaxValue);
-    public readonly AliasConfig ZsetMaxZiplistEntries;
-    public readonly AliasConfig ZsetMaxZiplistValue;
+    // Lists: quicklist node size (negative: a byte limit of 4 KB << (-n-1); positive: an entry
+    // count) and compression depth, which RedisLite accepts and ignores (nodes are never compressed).
+    public readonly NumberConfig ListMaxListpackSize = new("list-max-listpack-size", -2, int.MinValue, int.MaxValue);
+    public readonly NumberConfig ListCompressDepth = new("list-compress-depth", 0, 0, int.MaxValue);
 
     // Diagnostics
     public readonly NumberConfig SlowlogLogSlowerThan = new("slowlog-log-slower-than", 10000, -1, long.MaxValue);
@@ -77,14 +79,21 @@ public sealed class ServerConfig
     /// <summary>Every parameter by name (case-insensitive), in declaration order.</summary>
     public IReadOnlyDictionary<string, ConfigParam> All { get; }
 
+    /// <summary>Redis's alias names (the old ziplist names): CONFIG GET lists them too, CONFIG SET and the file accept them.</summary>
+    public IReadOnlyDictionary<string, ConfigParam> Aliases { get; }
+
     public ServerConfig()
     {
-        ZsetMaxZiplistEntries = new AliasConfig("zset-max-ziplist-entries", ZsetMaxListpackEntries);
-        ZsetMaxZiplistValue = new AliasConfig("zset-max-ziplist-value", ZsetMaxListpackValue);
         var all = new Dictionary<string, ConfigParam>(StringComparer.OrdinalIgnoreCase);
         foreach (var f in GetType().GetFields())
             if (f.GetValue(this) is ConfigParam p) all[p.Name] = p;
         All = all;
+        Aliases = new Dictionary<string, ConfigParam>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["list-max-ziplist-size"] = ListMaxListpackSize,
+            ["zset-max-ziplist-entries"] = ZsetMaxListpackEntries,
+            ["zset-max-ziplist-value"] = ZsetMaxListpackValue,
+        };
 
         // The listeners are bound once at startup; a runtime change fails the way Redis's does
         // when it cannot listen, and CONFIG SET restores the old value.
@@ -98,5 +107,5 @@ public sealed class ServerConfig
         return error;
     }
 
-    public ConfigParam? Find(string name) => All.TryGetValue(name, out var p) ? p : null;
+    public ConfigParam? Find(string name) => All.TryGetValue(name, out var p) || Aliases.TryGetValue(name, out p) ? p : null;
 }

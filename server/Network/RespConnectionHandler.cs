@@ -61,6 +61,8 @@ public sealed class RespConnectionHandler(RedisServer server) : ConnectionHandle
         {
             server.Clients.Remove(client);
             server.Monitors.Remove(client);
+            if (client.Blocked != null)
+                lock (server.StoreLock) server.Blocking.RemoveClient(client);
         }
     }
 
@@ -125,6 +127,12 @@ public sealed class RespConnectionHandler(RedisServer server) : ConnectionHandle
                     if (close || flush.IsCompleted || client.Killed) return;
                     // As in Redis, a client taking its replies is not idle either.
                     client.LastInteractionMs = Environment.TickCount64;
+                    if (client.Blocked is { } blocked)
+                    {
+                        // A blocking command is waiting: its later pipelined commands wait with it.
+                        if (!await WaitUnblockedAsync(client, blocked)) return;
+                        continue;
+                    }
                     if (incomplete || pos >= mem.Length) break;
                 }
                 if (needed >= QueryBufferLimit)
@@ -142,6 +150,36 @@ public sealed class RespConnectionHandler(RedisServer server) : ConnectionHandle
         {
             await input.CompleteAsync();
         }
+    }
+
+    /// <summary>
+    /// Waits until the client is served, times out or is unblocked, then writes the reply it was
+    /// given into its output (the caller's loop flushes it). False if the connection closed first.
+    /// </summary>
+    private async Task<bool> WaitUnblockedAsync(Client client, BlockedClient blocked)
+    {
+        var closed = client.ConnectionClosed;
+        if (closed.CanBeCanceled)
+        {
+            var gone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            await using (closed.Register(() => gone.TrySetResult()))
+                await Task.WhenAny(blocked.Unblocked.Task, gone.Task);
+        }
+        else await blocked.Unblocked.Task;
+        lock (server.StoreLock)
+        {
+            if (!blocked.Unblocked.Task.IsCompleted)
+            {
+                server.Blocking.RemoveClient(client);
+                return false;
+            }
+            client.Writer.ResetCounter();
+            client.Writer.Raw(blocked.Output.WrittenSpan);
+            client.Writer.Commit();
+            server.Stats.NetOutputBytes += client.Writer.BytesWritten;
+            client.LastInteractionMs = Environment.TickCount64;
+        }
+        return !client.Killed;
     }
 
     private static long _lastSecurityWarningMs = long.MinValue / 2;
@@ -211,6 +249,7 @@ public sealed class RespConnectionHandler(RedisServer server) : ConnectionHandle
                 return false;
             }
             server.Executor.Execute(client);
+            if (client.Blocked != null) return false; // the rest waits until it is unblocked
             if (client.CloseAfterReply)
             {
                 close = true;

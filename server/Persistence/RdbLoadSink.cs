@@ -35,8 +35,21 @@ public sealed class RdbLoadSink(RedisServer server) : IRdbSink
         }
     }
 
-    public void OnList(int db, byte[] key, List<byte[]> items, long expireMs) =>
-        throw new NotSupportedException("List values cannot be loaded yet (collections are not in this build)");
+    /// <summary>A list becomes a quicklist (Redis 7.0's only list encoding) filled to list-max-listpack-size; an empty one is skipped, as Redis skips empty keys.</summary>
+    public void OnList(int db, byte[] key, List<byte[]> items, long expireMs)
+    {
+        if (items.Count == 0) return;
+        lock (server.StoreLock)
+        {
+            ulong rec = NewRecord(db, key, RegionLayout.TypeList, expireMs);
+            ref var r = ref Ks.Rec(rec);
+            r.Encoding = RegionLayout.EncQuicklist;
+            var ql = new Quicklist(Ks, server.Config.ListMaxListpackSize.Value);
+            ulong q = ql.Create();
+            r.Value = q;
+            foreach (var item in items) ql.Push(q, item, head: false);
+        }
+    }
 
     public void OnSet(int db, byte[] key, List<byte[]> members, long expireMs) =>
         throw new NotSupportedException("Set values cannot be loaded yet (collections are not in this build)");

@@ -33,6 +33,15 @@ public sealed class Client
     public SemaphoreSlim OutputGate { get; } = new(1, 1);
     /// <summary>Set by QUIT or a protocol error: close once pending replies are flushed.</summary>
     public bool CloseAfterReply { get; set; }
+    /// <summary>The keys this client is blocked on (BLPOP...), or null; see <see cref="BlockingKeys"/>.</summary>
+    public BlockedClient? Blocked { get; set; }
+    /// <summary>
+    /// Blocking commands must not block: they behave as their non-blocking form and reply nil when
+    /// nothing is there (Redis's CLIENT_DENY_BLOCKING: MULTI/EXEC and scripts set it).
+    /// </summary>
+    public bool DenyBlocking { get; set; }
+    /// <summary>Fires when the transport sees the connection close (also while the client is blocked and not reading).</summary>
+    public CancellationToken ConnectionClosed => _connection?.ConnectionClosed ?? CancellationToken.None;
     /// <summary>Set by CLIENT KILL, timeout or shutdown.</summary>
     public bool Killed { get; private set; }
 
@@ -66,5 +75,5 @@ public sealed class Client
     }
 
     /// <summary>The flags letters CLIENT LIST shows.</summary>
-    public string FlagLetters => IsMonitor ? "O" : CloseAfterReply ? "c" : "N";
+    public string FlagLetters => IsMonitor ? "O" : Blocked != null ? "b" : CloseAfterReply ? "c" : "N";
 }

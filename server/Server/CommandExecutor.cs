@@ -80,6 +80,9 @@ public sealed class CommandExecutor(RedisServer server)
             ctx.Error(Errors.Oom);
         }
         cmd.Stats.Microseconds += (Stopwatch.GetTimestamp() - start) / TicksPerMicro;
+        // Clients blocked on keys this command made ready are served now, before any other
+        // command runs (Redis's handleClientsBlockedOnKeys after call()).
+        if (server.Blocking.HasReadyKeys) server.Blocking.HandleReadyKeys();
         cmd.Stats.Calls++;
         if (ctx.Failed) cmd.Stats.FailedCalls++;
         server.Dirty += ctx.Dirty;

@@ -19,6 +19,8 @@ public sealed class RedisServer : IDisposable
     public ServerStats Stats { get; } = new();
     public CommandExecutor Executor { get; }
     public MonitorFeed Monitors { get; } = new();
+    /// <summary>Clients blocked on keys (BLPOP, BZPOPMIN...).</summary>
+    public BlockingKeys Blocking { get; }
     /// <summary>SAVE/BGSAVE and the snapshot child.</summary>
     public Persistence.SnapshotService Snapshots { get; }
     /// <summary>The single lock every keyspace access takes.</summary>
@@ -73,6 +75,7 @@ public sealed class RedisServer : IDisposable
         Keyspace.LfuMode = config.MaxMemoryPolicy.Value.Contains("lfu");
         config.MaxMemoryPolicy.Changed += () => Keyspace.LfuMode = config.MaxMemoryPolicy.Value.Contains("lfu");
         Executor = new CommandExecutor(this);
+        Blocking = new BlockingKeys(this);
         Snapshots = new Persistence.SnapshotService(this);
         // Before exiting: stop a running snapshot child, then save if asked (SHUTDOWN, SIGTERM).
         Shutdown = save =>

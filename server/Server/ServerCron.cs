@@ -48,6 +48,7 @@ public sealed class ServerCron : IDisposable
             _expire.Cycle(hz);
             _server.Snapshots.Poll();
             _server.Snapshots.CheckSavePoints();
+            _server.Blocking.ServeTimeouts(ks.NowMs);
             for (int db = 0; db < ks.DbCount; db++)
             {
                 ks.Keys(db).ShrinkIfNeeded();
@@ -72,7 +73,7 @@ public sealed class ServerCron : IDisposable
         long now = Environment.TickCount64;
         foreach (var c in _server.Clients.All)
         {
-            if (c.IsMonitor) continue;
+            if (c.IsMonitor || c.Blocked != null) continue; // as Redis: blocked clients are not idle
             if (now - c.LastInteractionMs > timeout * 1000)
             {
                 Log.Verbose($"Closing idle client id={c.Id}");

@@ -34,6 +34,12 @@ public sealed unsafe class Keyspace : IDisposable
     /// <summary>Raised when a key is removed because its TTL passed (lazily or actively).</summary>
     public event Action<int, ulong>? KeyExpired;
 
+    /// <summary>
+    /// Raised when a record is created in or moved into a database (Redis's dbAdd): (db, record).
+    /// Blocking commands learn here that a key they wait on may be ready.
+    /// </summary>
+    public event Action<int, ulong>? KeyAdded;
+
     /// <summary>True while a fork child shares the region: avoid writes that are not needed (LRU, rehash).</summary>
     public bool ChildActive;
 
@@ -63,6 +69,7 @@ public sealed unsafe class Keyspace : IDisposable
         }
         _valueFreers[RegionLayout.TypeString] = (ks, rec) => StringValues.Free(ks, rec);
         _valueCopiers[RegionLayout.TypeString] = StringValues.Copy;
+        ListValues.Register(this);
         NowMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
     }
 
@@ -139,6 +146,7 @@ public sealed unsafe class Keyspace : IDisposable
         r->Lru = LfuMode ? LfuCounter.Initial(NowMs) : LruNow;
         key.CopyTo(new Span<byte>(_base + rec + (ulong)sizeof(RlKey), key.Length));
         _keys[db].Add(rec);
+        KeyAdded?.Invoke(db, rec);
         return rec;
     }
 
@@ -193,6 +201,7 @@ public sealed unsafe class Keyspace : IDisposable
         if (volatileKey) _expires[fromDb].Remove(rec);
         _keys[toDb].Add(rec);
         if (volatileKey) _expires[toDb].Add(rec);
+        KeyAdded?.Invoke(toDb, rec);
     }
 
     /// <summary>

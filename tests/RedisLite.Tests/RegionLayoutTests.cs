@@ -15,6 +15,7 @@ public class RegionLayoutTests
         ("rl_child_report", typeof(RlChildReport)),
         ("rl_zset", typeof(RlZset)), ("rl_zsl_level", typeof(RlZslLevel)), ("rl_zsl_node", typeof(RlZslNode)),
         ("rl_zset_hval", typeof(RlZsetHval)),
+        ("rl_quicklist", typeof(RlQuicklist)), ("rl_qlnode", typeof(RlQlNode)),
     ];
 
     [Fact]
