@@ -579,6 +579,14 @@ public static unsafe class ZSetValues
             i++;
         }
         if (i == s.Length) return false;
+        // Fast path for plain decimal text (the common case): no strings allocated. Anything it
+        // does not take whole, or that overflows, underflows or is not finite, takes the full path.
+        if (Utf8Parser.TryParse(s[i..], out double fast, out int consumed) && consumed == s.Length - i &&
+            double.IsFinite(fast) && fast != 0 && (s[i] is (byte)'-' or (byte)'+' or (byte)'.' || (s[i] >= '0' && s[i] <= '9')))
+        {
+            value = fast;
+            return true;
+        }
         string t = Encoding.Latin1.GetString(s[i..]);
         bool neg = false;
         int j = 0;

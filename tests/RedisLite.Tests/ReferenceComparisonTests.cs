@@ -204,6 +204,9 @@ public class ReferenceComparisonTests
         "= zadd fmt 0.3 a 1.5e308 b 123456789012345678 c 5e-324 d -1e-320 e 1e15 f 1e16 g 1e17 h 4503599627370496 i 4503599627370495 j -4503599627370495 k 0.000123 l",
         "= zrange fmt 0 -1 withscores", "= zscan fmt 0", "= type fmt", "= copy fmt fmtc", "= zrange fmtc 0 -1 withscores", "= object encoding fmtc",
         "= copy sk skc", "= zrange skc 0 -1 withscores", "= object encoding skc", "= rename skc skr", "= zrange skr 0 -1 withscores",
+        "= zadd bzk 1 a 2 b 3 c", "= bzpopmin nokey bzk 0", "= bzpopmax bzk 0", "= bzmpop 0 2 nokey bzk min count 5", "= exists bzk",
+        "= bzpopmin str 0", "= bzpopmin bzk -1", "= bzpopmin bzk abc", "= bzmpop abc 0 bzk min", "= bzmpop 0 1 bzk foo",
+        "= bzmpop 0 1 bzk min count 0", "= bzmpop -1 1 bzk min", "= bzpopmin bzk 0.01", "= bzmpop 0.01 1 bzk max",
         "= zadd q 4611686018427387904 a 9223372036854775808 b -4611686018427387904 c -4611686018427387905 d 4611686018427388000000 e", "= zscan q 0",
     ];
 

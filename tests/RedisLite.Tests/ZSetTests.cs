@@ -142,4 +142,25 @@ public class ZSetTests(ServerFixture f) : IClassFixture<ServerFixture>
     }
 
     private static long UsedMemory(RespClient c) => long.Parse(SnapshotTests.Info(c, "used_memory"));
+
+    /// <summary>Score parsing agrees with a correctly rounding parser on random decimal text, and follows strtod's edges.</summary>
+    [Fact]
+    public void ScoreTextParsesLikeStrtod()
+    {
+        var rng = new Random(5);
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        for (int i = 0; i < 20000; i++)
+        {
+            double d = BitConverter.Int64BitsToDouble(rng.NextInt64());
+            if (!double.IsFinite(d)) continue;
+            foreach (string text in new[] { d.ToString("R", inv), d.ToString("E25", inv), d.ToString("G17", inv), (rng.Next(-100000, 100000) / 1000.0).ToString(inv) })
+            {
+                Assert.True(Commands.SortedSets.TryParseScore(System.Text.Encoding.ASCII.GetBytes(text), out double got), text);
+                Assert.Equal(double.Parse(text, inv), got);
+            }
+        }
+        foreach (var (text, ok) in new[] { ("1e400", false), ("-1e400", false), ("1e-400", false), (" 1", false), ("1 ", false), ("nan", false), ("", false),
+                                           ("inf", true), ("-Infinity", true), ("0x10", true), (".5", true), ("5.", true), ("+3", true), ("1e", false), ("-0", true) })
+            Assert.True(Commands.SortedSets.TryParseScore(System.Text.Encoding.ASCII.GetBytes(text), out _) == ok, text);
+    }
 }
