@@ -12,7 +12,8 @@
 #
 #   benchmarks/collections/run.sh
 #
-# Environment knobs: ROUNDS (3), CLIENTS (50), N_TPUT (100000 requests per throughput run),
+# Environment knobs: ROUNDS (3), CLIENTS (50), PIPELINES ("1 16"), N_TPUT (100000 requests per
+# throughput run at -P 1, ten times that when pipelining),
 # N_LAT (20000 requests per latency run), SIZES ("1000 100000 1000000"),
 # OUT (benchmarks/results/collections.md).
 set -euo pipefail
@@ -20,6 +21,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/../lib/servers.sh"
 
 ROUNDS=${ROUNDS:-3}
 CLIENTS=${CLIENTS:-50}
+PIPELINES=${PIPELINES:-"1 16"}
 N_TPUT=${N_TPUT:-100000}
 N_LAT=${N_LAT:-20000}
 SIZES=${SIZES:-"1000 100000 1000000"}
@@ -73,23 +75,27 @@ for start in range(0, 10000, 1000):
 EOF
 }
 
-# tput SERVER PORT ROUND: one redis-benchmark run per test; rows "server,test,round,rps" to RAW.
+# tput SERVER PORT ROUND: one redis-benchmark run per test and pipeline depth; rows
+# "server,test,pipeline,round,rps" to RAW.
 tput() {
-    local server=$1 port=$2 round=$3 entry name command rps
+    local server=$1 port=$2 round=$3 entry name command rps p n
+    for p in $PIPELINES; do
+    n=$N_TPUT; [ "$p" != 1 ] && n=$((N_TPUT * 10))
     for entry in "${TESTS[@]}"; do
         name=${entry%%|*}
         command=${entry#*|}
         # shellcheck disable=SC2086
         if ! supported "$port" ${command//__rand_int__/1}; then
-            [ "$round" -gt 0 ] && echo "$server,$name,$round,NA" >>"$RAW"
-            printf '  round %s  %-9s %-28s not in this build\n' "$round" "$server" "$name" >&2
+            [ "$round" -gt 0 ] && echo "$server,$name,$p,$round,NA" >>"$RAW"
+            printf '  round %s  %-9s P=%-2s %-28s not in this build\n' "$round" "$server" "$p" "$name" >&2
             continue
         fi
         # shellcheck disable=SC2086
-        rps=$(redis-benchmark -h 127.0.0.1 -p "$port" -c "$CLIENTS" -n "$N_TPUT" -r 10000 --csv $command \
+        rps=$(redis-benchmark -h 127.0.0.1 -p "$port" -c "$CLIENTS" -P "$p" -n "$n" -r 10000 --csv $command \
               | tail -n 1 | tr -d '"' | cut -d, -f2)
-        [ "$round" -gt 0 ] && echo "$server,$name,$round,$rps" >>"$RAW"
-        printf '  round %s  %-9s %-28s %12s req/s\n' "$round" "$server" "$name" "$rps" >&2
+        [ "$round" -gt 0 ] && echo "$server,$name,$p,$round,$rps" >>"$RAW"
+        printf '  round %s  %-9s P=%-2s %-28s %12s req/s\n' "$round" "$server" "$p" "$name" "$rps" >&2
+    done
     done
 }
 
@@ -97,7 +103,7 @@ prepare "$LITE_PORT"
 prepare "$REDIS_PORT"
 tput RedisLite "$LITE_PORT" 0
 tput Redis "$REDIS_PORT" 0
-echo "server,test,round,rps" >"$RAW"
+echo "server,test,pipeline,round,rps" >"$RAW"
 for round in $(seq 1 "$ROUNDS"); do
     tput RedisLite "$LITE_PORT" "$round"
     tput Redis "$REDIS_PORT" "$round"
@@ -154,25 +160,27 @@ done
 mkdir -p "$(dirname "$OUT")"
 python3 - "$RAW" "$LAT" "$OUT" "$MACHINE
 - Load average when the run ended: $(cut -d' ' -f1-3 /proc/loadavg)
-- Throughput: redis-benchmark -c $CLIENTS -n $N_TPUT -r 10000 -P 1, custom commands as listed; median of $ROUNDS rounds alternating RedisLite, Redis, after one unrecorded warm-up round; LRANGE reads a 1000-element list, ZRANGEBYSCORE a 10000-member zset
+- Throughput: redis-benchmark -c $CLIENTS -r 10000, -n $N_TPUT at -P 1 and ten times that when pipelining (-P: $PIPELINES), custom commands as listed; median of $ROUNDS rounds alternating RedisLite, Redis, after one unrecorded warm-up round; LRANGE reads a 1000-element list, ZRANGEBYSCORE a 10000-member zset
 - Latency: redis-benchmark -c 1 -n $N_LAT -r SIZE on key lat:z holding SIZE members m:<12 digits> (scores 0..SIZE-1); ZADD updates a random member's score, ZRANK looks a random member up; server us/call is INFO commandstats usec_per_call after CONFIG RESETSTAT
 - Both servers with --save '' --appendonly no; redis-benchmark runs on the same CPUs as the servers" <<'EOF'
 import csv, statistics, sys
 raw, lat, out, machine = sys.argv[1:5]
 rows = list(csv.DictReader(open(raw)))
 tests = list(dict.fromkeys(r["test"] for r in rows))
-def med(server, test):
-    v = [float(r["rps"]) for r in rows if r["server"] == server and r["test"] == test and r["rps"] != "NA"]
+pipes = list(dict.fromkeys(r["pipeline"] for r in rows))
+def med(server, test, p):
+    v = [float(r["rps"]) for r in rows if r["server"] == server and r["test"] == test and r["pipeline"] == p and r["rps"] != "NA"]
     return statistics.median(v) if v else None
 lines = ["# Collections: RedisLite vs redis-server 7.0.15", "", machine, "",
          "## Throughput (requests/s, median)", "",
-         "| command | RedisLite | Redis | RedisLite / Redis |", "| --- | ---: | ---: | ---: |"]
-for t in tests:
-    a, b = med("RedisLite", t), med("Redis", t)
+         "| command | pipeline | RedisLite | Redis | RedisLite / Redis |", "| --- | ---: | ---: | ---: | ---: |"]
+for p in pipes:
+  for t in tests:
+    a, b = med("RedisLite", t, p), med("Redis", t, p)
     fa = f"{a:,.0f}" if a is not None else "not in this build"
     fb = f"{b:,.0f}" if b is not None else "n/a"
     ratio = f"{a / b:.2f}" if a is not None and b else "-"
-    lines.append(f"| {t} | {fa} | {fb} | {ratio} |")
+    lines.append(f"| {t} | {p} | {fa} | {fb} | {ratio} |")
 lines += ["", "## Sorted-set latency by size", "",
           "| command | members | RedisLite mean / p50 / p99 (ms) | RedisLite server us/call | Redis mean / p50 / p99 (ms) | Redis server us/call |",
           "| --- | ---: | --- | ---: | --- | ---: |"]

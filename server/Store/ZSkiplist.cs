@@ -82,9 +82,26 @@ public readonly unsafe struct ZSkiplist
     /// <summary>Inserts a node for a member that is not present; returns its offset.</summary>
     public ulong Insert(double score, ReadOnlySpan<byte> member)
     {
+        int level = RandomLevel();
+        ulong node = _ks.Alloc.Alloc((ulong)(sizeof(RlZslNode) + level * sizeof(RlZslLevel) + member.Length));
+        var n = N(node);
+        n->Score = score;
+        n->MemberLen = (uint)member.Length;
+        n->LevelCount = (uint)level;
+        member.CopyTo(new Span<byte>((byte*)n + sizeof(RlZslNode) + level * sizeof(RlZslLevel), member.Length));
+        Link(node);
+        return node;
+    }
+
+    // Links an unlinked node (score, member and level count set) at its ordered place.
+    private void Link(ulong node)
+    {
         ulong* update = stackalloc ulong[MaxLevel];
         ulong* rank = stackalloc ulong[MaxLevel];
         var z = Z;
+        var n = N(node);
+        double score = n->Score;
+        var member = Member(node);
         ulong x = z->Header;
         for (int i = (int)z->Level - 1; i >= 0; i--)
         {
@@ -97,7 +114,7 @@ public readonly unsafe struct ZSkiplist
             }
             update[i] = x;
         }
-        int level = RandomLevel();
+        int level = (int)n->LevelCount;
         if (level > (int)z->Level)
         {
             for (int i = (int)z->Level; i < level; i++)
@@ -108,12 +125,6 @@ public readonly unsafe struct ZSkiplist
             }
             z->Level = (uint)level;
         }
-        ulong node = _ks.Alloc.Alloc((ulong)(sizeof(RlZslNode) + level * sizeof(RlZslLevel) + member.Length));
-        var n = N(node);
-        n->Score = score;
-        n->MemberLen = (uint)member.Length;
-        n->LevelCount = (uint)level;
-        member.CopyTo(new Span<byte>((byte*)n + sizeof(RlZslNode) + level * sizeof(RlZslLevel), member.Length));
         for (int i = 0; i < level; i++)
         {
             var ul = Lv(N(update[i])) + i;
@@ -128,7 +139,6 @@ public readonly unsafe struct ZSkiplist
         if (next != 0) N(next)->Backward = node;
         else z->Tail = node;
         z->Length++;
-        return node;
     }
 
     /// <summary>Unlinks and frees the node holding (score, member); false if there is none.</summary>
@@ -187,9 +197,21 @@ public readonly unsafe struct ZSkiplist
             n->Score = newScore;
             return node;
         }
-        byte[] copy = member.ToArray();
-        Delete(n->Score, copy);
-        return Insert(newScore, copy);
+        // Move the node itself (as Redis's zslUpdateScore does): unlink, rescore, relink.
+        ulong* update = stackalloc ulong[MaxLevel];
+        var z = Z;
+        ulong x = z->Header;
+        double oldScore = n->Score;
+        for (int i = (int)z->Level - 1; i >= 0; i--)
+        {
+            ulong f;
+            while ((f = Lv(N(x))[i].Forward) != 0 && Before(f, oldScore, member)) x = f;
+            update[i] = x;
+        }
+        Unlink(node, update);
+        n->Score = newScore;
+        Link(node);
+        return node;
     }
 
     /// <summary>1-based rank of (score, member), or 0 when absent.</summary>
