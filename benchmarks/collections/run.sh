@@ -192,6 +192,9 @@ for test in ["ZADD", "ZRANK"]:
             return f'{r["avg_ms"]} / {r["p50_ms"]} / {r["p99_ms"]}', r["usec_per_call"]
         (la, lu), (ra, ru) = get("RedisLite"), get("Redis")
         lines.append(f"| {test} | {int(size):,} | {la} | {lu} | {ra} | {ru} |")
+lines += ["", "Notes: these CPUs are shared with other processes (see the load averages above), so single",
+          "figures move from run to run; at -P 1 both servers are mostly bound by redis-benchmark itself.",
+          "The server us/call column excludes the network and shows the logarithmic growth with size."]
 open(out, "w").write("\n".join(lines) + "\n")
 print("\n".join(lines))
 EOF
