@@ -214,4 +214,3 @@ public sealed class ListConfig(string name, string def, ConfigFlags flags = Conf
 
     public override string Get() => string.Join(' ', Values);
 }
-
