@@ -32,6 +32,9 @@ public static class RegionLayout
         EncEmbstr = 8, EncQuicklist = 9, EncListpack = 11;
 
     public const ushort FlagUnsharedInt = 0x0001;
+
+    /// <summary>Levels of a sorted set's skiplist header node (RL_ZSL_MAXLEVEL).</summary>
+    public const int ZslMaxlevel = 32;
 }
 
 [StructLayout(LayoutKind.Sequential)]
@@ -139,4 +142,40 @@ public unsafe struct RlRegionHeader
     public fixed ulong ClassCursor[RegionLayout.NumClasses];
     public fixed ulong ClassEnd[RegionLayout.NumClasses];
     public fixed ulong RunFree[RegionLayout.RunLists];
+}
+
+// ---- sorted sets
+
+[StructLayout(LayoutKind.Sequential)]
+public struct RlZset
+{
+    public RlDict Dict;
+    public ulong Header;
+    public ulong Tail;
+    public ulong Length;
+    public uint Level;
+    public uint Pad;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+public struct RlZslLevel
+{
+    public ulong Forward;
+    public ulong Span;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+public struct RlZslNode
+{
+    public double Score;
+    public ulong Backward;
+    public uint MemberLen;
+    public uint LevelCount;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+public struct RlZsetHval
+{
+    public double Score;
+    public ulong Node;
 }

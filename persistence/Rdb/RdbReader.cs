@@ -284,7 +284,7 @@ public sealed class RdbReader : IDisposable
                 var items = new List<(byte[], double)>(flat.Count / 2);
                 for (int i = 0; i < flat.Count; i += 2)
                 {
-                    if (!double.TryParse(Encoding.ASCII.GetString(flat[i + 1]), NumberStyles.Float, CultureInfo.InvariantCulture, out double sc))
+                    if (!TryParseListpackScore(Encoding.ASCII.GetString(flat[i + 1]), out double sc))
                         throw Error("Invalid score in sorted set listpack", at);
                     items.Add((flat[i], sc));
                 }
@@ -328,4 +328,16 @@ public sealed class RdbReader : IDisposable
     private Func<string, Exception> Fail(long at) => reason => Error(reason, at);
 
     public void Dispose() => _stream.Dispose();
+
+    /// <summary>A listpack score as Redis writes it (d2string: integers, %.17g, "inf", "-inf"); NaN is refused.</summary>
+    private static bool TryParseListpackScore(string s, out double score)
+    {
+        switch (s.ToLowerInvariant())
+        {
+            case "inf" or "+inf" or "infinity" or "+infinity": score = double.PositiveInfinity; return true;
+            case "-inf" or "-infinity": score = double.NegativeInfinity; return true;
+        }
+        return double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out score) && !double.IsNaN(score);
+    }
+
 }

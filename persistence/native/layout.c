@@ -47,6 +47,14 @@ static const rl_layout_entry entries[] = {
     CONST(RL_ENC_RAW), CONST(RL_ENC_INT), CONST(RL_ENC_HT), CONST(RL_ENC_INTSET), CONST(RL_ENC_SKIPLIST),
     CONST(RL_ENC_EMBSTR), CONST(RL_ENC_QUICKLIST), CONST(RL_ENC_LISTPACK),
     CONST(RL_FLAG_UNSHARED_INT),
+    /* sorted sets */
+    SIZE(rl_zset), OFF(rl_zset, dict), OFF(rl_zset, header), OFF(rl_zset, tail), OFF(rl_zset, length),
+    OFF(rl_zset, level),
+    SIZE(rl_zsl_level), OFF(rl_zsl_level, forward), OFF(rl_zsl_level, span),
+    SIZE(rl_zsl_node), OFF(rl_zsl_node, score), OFF(rl_zsl_node, backward), OFF(rl_zsl_node, member_len),
+    OFF(rl_zsl_node, level_count),
+    SIZE(rl_zset_hval), OFF(rl_zset_hval, score), OFF(rl_zset_hval, node),
+    CONST(RL_ZSL_MAXLEVEL),
     /* lists */
     SIZE(rl_quicklist), OFF(rl_quicklist, head), OFF(rl_quicklist, tail), OFF(rl_quicklist, count), OFF(rl_quicklist, len),
     SIZE(rl_qlnode), OFF(rl_qlnode, prev), OFF(rl_qlnode, next), OFF(rl_qlnode, lp), OFF(rl_qlnode, count),

@@ -153,6 +153,43 @@ typedef struct rl_region_header {
     uint64_t run_free[RL_RUN_LISTS];        /* free page runs by page count (1-based; last: >=) */
 } rl_region_header;
 
+/* ---- sorted sets
+ * A small zset is a listpack (RL_ENC_LISTPACK, rl_key.value = the listpack block) of
+ * member,score pairs ordered by score then member bytes, exactly as Redis 7.0 stores it.
+ * A large zset (RL_ENC_SKIPLIST) is an rl_zset block: a skiplist ordered the same way, whose
+ * forward links carry spans so a rank is found in O(log N), plus a member index (rl_dict of
+ * rl_hent, Elements layout) whose value bytes are an rl_zset_hval, for O(1) ZSCORE. */
+#define RL_ZSL_MAXLEVEL 32
+
+typedef struct rl_zset {
+    rl_dict  dict;      /* member -> rl_hent carrying an rl_zset_hval */
+    uint64_t header;    /* rl_zsl_node with RL_ZSL_MAXLEVEL levels and no member */
+    uint64_t tail;      /* last node, 0 when empty */
+    uint64_t length;    /* number of members */
+    uint32_t level;     /* highest level in use (1..RL_ZSL_MAXLEVEL) */
+    uint32_t pad;
+} rl_zset;
+
+/* One level of a skiplist node: the next node at this level and how many nodes that skips. */
+typedef struct rl_zsl_level {
+    uint64_t forward;
+    uint64_t span;
+} rl_zsl_level;
+
+/* A skiplist node; levels[level_count] follow the struct, then member_len member bytes. */
+typedef struct rl_zsl_node {
+    double   score;
+    uint64_t backward;     /* previous node, 0 for the first */
+    uint32_t member_len;
+    uint32_t level_count;
+} rl_zsl_node;
+
+/* Value bytes of a zset member's rl_hent. */
+typedef struct rl_zset_hval {
+    double   score;
+    uint64_t node;         /* offset of the member's rl_zsl_node */
+} rl_zset_hval;
+
 /* ---- lists
  * A list value (RL_TYPE_LIST, always RL_ENC_QUICKLIST as in Redis 7.0) is a doubly linked list
  * of nodes, each holding a Redis listpack block (byte-exact, so the RDB writer dumps it as a

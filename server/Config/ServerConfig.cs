@@ -62,6 +62,9 @@ public sealed class ServerConfig
     public readonly StringConfig AppendDirname = new("appenddirname", "appendonlydir", ConfigFlags.Immutable);
     public readonly EnumConfig AppendFsync = new("appendfsync", "everysec", ["everysec", "always", "no"]);
 
+    // Sorted sets: the listpack encoding's limits (Redis 7.0 names; the ziplist names are aliases)
+    public readonly NumberConfig ZsetMaxListpackEntries = new("zset-max-listpack-entries", 128, 0, long.MaxValue);
+    public readonly NumberConfig ZsetMaxListpackValue = new("zset-max-listpack-value", 64, 0, long.MaxValue);
     // Lists: quicklist node size (negative: a byte limit of 4 KB << (-n-1); positive: an entry
     // count) and compression depth, which RedisLite accepts and ignores (nodes are never compressed).
     public readonly NumberConfig ListMaxListpackSize = new("list-max-listpack-size", -2, int.MinValue, int.MaxValue);
@@ -88,6 +91,8 @@ public sealed class ServerConfig
         Aliases = new Dictionary<string, ConfigParam>(StringComparer.OrdinalIgnoreCase)
         {
             ["list-max-ziplist-size"] = ListMaxListpackSize,
+            ["zset-max-ziplist-entries"] = ZsetMaxListpackEntries,
+            ["zset-max-ziplist-value"] = ZsetMaxListpackValue,
         };
 
         // The listeners are bound once at startup; a runtime change fails the way Redis's does

@@ -224,6 +224,8 @@ public sealed class RespWriter
     public static string FormatG17(double d)
     {
         if (d == 0) return double.IsNegative(d) ? "-0" : "0";
+        // Integers below 1e17 print as their digits under %.17g: format them directly (fast path).
+        if (d > -1e17 && d < 1e17 && d == Math.Floor(d)) return ((long)d).ToString(CultureInfo.InvariantCulture);
         string e = d.ToString("E16", CultureInfo.InvariantCulture); // d.dddddddddddddddde+XXX
         int exp = int.Parse(e.AsSpan(e.IndexOf('E') + 1), CultureInfo.InvariantCulture);
         if (exp < -4 || exp >= 17)

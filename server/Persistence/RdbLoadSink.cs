@@ -57,6 +57,26 @@ public sealed class RdbLoadSink(RedisServer server) : IRdbSink
     public void OnHash(int db, byte[] key, List<(byte[] Field, byte[] Value)> pairs, long expireMs) =>
         throw new NotSupportedException("Hash values cannot be loaded yet (collections are not in this build)");
 
-    public void OnZSet(int db, byte[] key, List<(byte[] Member, double Score)> items, long expireMs) =>
-        throw new NotSupportedException("Sorted set values cannot be loaded yet (collections are not in this build)");
+    /// <summary>
+    /// A sorted set in the encoding Redis's loader would leave it in for its size (listpack when
+    /// it fits zset-max-listpack-entries/value, else skiplist), whatever the file used. Elements
+    /// come in any order (ZSET_2 is written tail first); a repeated member keeps its last score.
+    /// </summary>
+    public void OnZSet(int db, byte[] key, List<(byte[] Member, double Score)> items, long expireMs)
+    {
+        var byMember = new Dictionary<string, (byte[] Member, double Score)>(items.Count, StringComparer.Ordinal);
+        foreach (var (m, sc) in items)
+        {
+            if (double.IsNaN(sc)) throw new NotSupportedException("Sorted set score is NaN");
+            byMember[System.Text.Encoding.Latin1.GetString(m)] = (m, sc);
+        }
+        if (byMember.Count == 0) return; // Redis skips empty aggregates too
+        var sorted = byMember.Values.ToList();
+        sorted.Sort((x, y) => x.Score != y.Score ? x.Score.CompareTo(y.Score) : x.Member.AsSpan().SequenceCompareTo(y.Member));
+        lock (server.StoreLock)
+        {
+            ulong rec = NewRecord(db, key, RegionLayout.TypeZSet, expireMs);
+            ZSetValues.Build(Ks, rec, sorted, new ZSetLimits(server.Config.ZsetMaxListpackEntries.Value, server.Config.ZsetMaxListpackValue.Value));
+        }
+    }
 }

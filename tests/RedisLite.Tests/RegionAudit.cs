@@ -44,6 +44,9 @@ public static unsafe class RegionAudit
                         if (r.Encoding != RegionLayout.EncQuicklist) throw new InvalidOperationException($"list record {rec} has encoding {r.Encoding}");
                         foreach (var (off, what) in new Quicklist(ks, -2).Blocks(r.Value)) Add(off, $"db{db} {what}");
                         break;
+                    case RegionLayout.TypeZSet:
+                        foreach (var (off, what) in ZSetValues.AuditBlocks(ks, rec)) Add(off, $"db{db} {what}");
+                        break;
                     default:
                         throw new InvalidOperationException($"audit does not know value type {r.Type}");
                 }

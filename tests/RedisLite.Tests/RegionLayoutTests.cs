@@ -13,6 +13,8 @@ public class RegionLayoutTests
         ("rl_key", typeof(RlKey)), ("rl_str", typeof(RlStr)), ("rl_hent", typeof(RlHent)), ("rl_free_chunk", typeof(RlFreeChunk)),
         ("rl_region_header", typeof(RlRegionHeader)), ("rl_save_job", typeof(RlSaveJob)),
         ("rl_child_report", typeof(RlChildReport)),
+        ("rl_zset", typeof(RlZset)), ("rl_zsl_level", typeof(RlZslLevel)), ("rl_zsl_node", typeof(RlZslNode)),
+        ("rl_zset_hval", typeof(RlZsetHval)),
         ("rl_quicklist", typeof(RlQuicklist)), ("rl_qlnode", typeof(RlQlNode)),
     ];
 
