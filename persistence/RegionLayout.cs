@@ -121,3 +121,13 @@ public unsafe struct RlRegionHeader
     public fixed ulong ClassEnd[RegionLayout.NumClasses];
     public fixed ulong RunFree[RegionLayout.RunLists];
 }
+
+// ---- sets
+
+/// <summary>rl_intset: Redis's intset header (elements follow).</summary>
+[StructLayout(LayoutKind.Sequential)]
+public struct RlIntset
+{
+    public uint Encoding;
+    public uint Length;
+}

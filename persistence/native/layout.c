@@ -47,6 +47,8 @@ static const rl_layout_entry entries[] = {
     CONST(RL_ENC_RAW), CONST(RL_ENC_INT), CONST(RL_ENC_HT), CONST(RL_ENC_INTSET), CONST(RL_ENC_SKIPLIST),
     CONST(RL_ENC_EMBSTR), CONST(RL_ENC_QUICKLIST), CONST(RL_ENC_LISTPACK),
     CONST(RL_FLAG_UNSHARED_INT),
+    /* sets */
+    SIZE(rl_intset), OFF(rl_intset, encoding), OFF(rl_intset, length),
 };
 
 /* Number of layout facts this library knows. */

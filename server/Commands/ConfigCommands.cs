@@ -8,21 +8,23 @@ public static class ConfigCommands
     /// <summary>CONFIG GET pattern [pattern ...]: every parameter matching any glob, each once.</summary>
     public static void Get(CommandContext ctx)
     {
-        var matched = new List<ConfigParam>();
-        var seen = new HashSet<ConfigParam>();
+        // Keyed by the name matched: an alias (hash-max-ziplist-entries) is listed under its own
+        // name as well as the parameter's, as Redis 7.0 does.
+        var matched = new List<(string Name, ConfigParam Param)>();
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (int i = 2; i < ctx.Args.Count; i++)
         {
             var pattern = ctx.Args[i];
-            foreach (var p in ctx.Server.Config.All.Values)
+            foreach (var (name, p) in ctx.Server.Config.All)
             {
-                if (seen.Contains(p)) continue;
-                if (Glob.Match(pattern, System.Text.Encoding.UTF8.GetBytes(p.Name), ignoreCase: true) && seen.Add(p)) matched.Add(p);
+                if (seen.Contains(name)) continue;
+                if (Glob.Match(pattern, System.Text.Encoding.UTF8.GetBytes(name), ignoreCase: true) && seen.Add(name)) matched.Add((name, p));
             }
         }
         ctx.Reply.MapHeader(matched.Count);
-        foreach (var p in matched)
+        foreach (var (name, p) in matched)
         {
-            ctx.Reply.Bulk(p.Name);
+            ctx.Reply.Bulk(name);
             ctx.Reply.Bulk(p.Get());
         }
     }

@@ -24,6 +24,8 @@ public abstract class ConfigParam(string name, ConfigFlags flags)
 {
     public string Name { get; } = name;
     public ConfigFlags Flags { get; } = flags;
+    /// <summary>Redis's second name for the parameter (e.g. hash-max-ziplist-entries): accepted everywhere, and CONFIG GET lists it under that name too.</summary>
+    public string? Alias { get; init; }
     /// <summary>Called after a successful change (CONFIG SET or file), to apply it.</summary>
     public Action? Changed { get; set; }
 

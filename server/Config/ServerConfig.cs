@@ -62,6 +62,11 @@ public sealed class ServerConfig
     public readonly StringConfig AppendDirname = new("appenddirname", "appendonlydir", ConfigFlags.Immutable);
     public readonly EnumConfig AppendFsync = new("appendfsync", "everysec", ["everysec", "always", "no"]);
 
+    // Data type encodings (Debian's redis-server 7.0.15 reports 512 for hash-max-listpack-entries)
+    public readonly NumberConfig HashMaxListpackEntries = new("hash-max-listpack-entries", 512, 0, long.MaxValue) { Alias = "hash-max-ziplist-entries" };
+    public readonly NumberConfig HashMaxListpackValue = new("hash-max-listpack-value", 64, 0, long.MaxValue, memory: true) { Alias = "hash-max-ziplist-value" };
+    public readonly NumberConfig SetMaxIntsetEntries = new("set-max-intset-entries", 512, 0, long.MaxValue);
+
     // Diagnostics
     public readonly NumberConfig SlowlogLogSlowerThan = new("slowlog-log-slower-than", 10000, -1, long.MaxValue);
     public readonly NumberConfig SlowlogMaxLen = new("slowlog-max-len", 128, 0, long.MaxValue);
@@ -75,7 +80,11 @@ public sealed class ServerConfig
     {
         var all = new Dictionary<string, ConfigParam>(StringComparer.OrdinalIgnoreCase);
         foreach (var f in GetType().GetFields())
-            if (f.GetValue(this) is ConfigParam p) all[p.Name] = p;
+            if (f.GetValue(this) is ConfigParam p)
+            {
+                all[p.Name] = p;
+                if (p.Alias != null) all[p.Alias] = p;
+            }
         All = all;
 
         // The listeners are bound once at startup; a runtime change fails the way Redis's does

@@ -63,6 +63,10 @@ public sealed unsafe class Keyspace : IDisposable
         }
         _valueFreers[RegionLayout.TypeString] = (ks, rec) => StringValues.Free(ks, rec);
         _valueCopiers[RegionLayout.TypeString] = StringValues.Copy;
+        _valueFreers[RegionLayout.TypeHash] = HashValues.Free;
+        _valueCopiers[RegionLayout.TypeHash] = HashValues.Copy;
+        _valueFreers[RegionLayout.TypeSet] = SetValues.Free;
+        _valueCopiers[RegionLayout.TypeSet] = SetValues.Copy;
         NowMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
     }
 

@@ -13,6 +13,7 @@ public class RegionLayoutTests
         ("rl_key", typeof(RlKey)), ("rl_str", typeof(RlStr)), ("rl_hent", typeof(RlHent)), ("rl_free_chunk", typeof(RlFreeChunk)),
         ("rl_region_header", typeof(RlRegionHeader)), ("rl_save_job", typeof(RlSaveJob)),
         ("rl_child_report", typeof(RlChildReport)),
+        ("rl_intset", typeof(RlIntset)),
     ];
 
     [Fact]
