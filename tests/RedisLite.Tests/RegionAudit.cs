@@ -40,6 +40,12 @@ public static unsafe class RegionAudit
                         if (ks.Region.At<RlStr>(r.Value).Len + (ulong)sizeof(RlStr) > alloc.SizeOf(r.Value))
                             throw new InvalidOperationException($"string value {r.Value} larger than its block");
                         break;
+                    case RegionLayout.TypeHash:
+                        foreach (var (off, what) in HashValues.Blocks(ks, rec)) Add(off, $"db{db} {what}");
+                        break;
+                    case RegionLayout.TypeSet:
+                        foreach (var (off, what) in SetValues.Blocks(ks, rec)) Add(off, $"db{db} {what}");
+                        break;
                     default:
                         throw new InvalidOperationException($"audit does not know value type {r.Type}");
                 }
