@@ -169,12 +169,8 @@ public static class Sets
     private static void PopWithCount(CommandContext ctx)
     {
         var a = ctx.Args;
-        if (!StringValues.TryParseCanonicalInt(a[2], out long l))
-        {
-            ctx.Error(Errors.NotInteger);
-            return;
-        }
-        if (l < 0)
+        // getPositiveLongFromObjectOrReply: one message for "not a number" and "negative".
+        if (!StringValues.TryParseCanonicalInt(a[2], out long l) || l < 0)
         {
             ctx.Error("ERR value is out of range, must be positive");
             return;
