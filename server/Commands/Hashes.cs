@@ -325,18 +325,37 @@ public static class Hashes
             return;
         }
         Header(count);
-        foreach (var p in DistinctSample(HashValues.Pairs(ks, rec), (int)count, rng)) Emit(p);
+        var sample = count * 3 > size
+            ? DistinctSample(HashValues.Pairs(ks, rec), (int)count, rng)
+            : DrawDistinct(() => HashValues.RandomPair(ks, rec, rng), (int)count, p => p.Field);
+        foreach (var p in sample) Emit(p);
+    }
+
+    /// <summary>
+    /// count distinct elements by drawing at random until enough are found (Redis's case 4, for
+    /// counts well below the size: expected draws stay close to count).
+    /// </summary>
+    internal static List<T> DrawDistinct<T>(Func<T> draw, int count, Func<T, byte[]> key)
+    {
+        var seen = new HashSet<byte[]>(ByteArrayComparer.Instance);
+        var result = new List<T>(count);
+        while (result.Count < count)
+        {
+            var x = draw();
+            if (seen.Add(key(x))) result.Add(x);
+        }
+        return result;
     }
 
     /// <summary>count distinct elements of <paramref name="all"/> in random order (partial Fisher-Yates).</summary>
-    internal static IEnumerable<T> DistinctSample<T>(List<T> all, int count, Random rng)
+    internal static List<T> DistinctSample<T>(List<T> all, int count, Random rng)
     {
         for (int i = 0; i < count; i++)
         {
             int j = rng.Next(i, all.Count);
             (all[i], all[j]) = (all[j], all[i]);
-            yield return all[i];
         }
+        return all.GetRange(0, count);
     }
 
     public static void HScan(CommandContext ctx)

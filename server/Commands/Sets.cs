@@ -194,8 +194,7 @@ public static class Sets
             ReplySet(ctx, all);
             return;
         }
-        var popped = new List<byte[]>((int)l);
-        foreach (var m in Hashes.DistinctSample(SetValues.Members(ks, rec), (int)l, Random.Shared)) popped.Add(m);
+        var popped = Sample(ks, rec, size, (int)l);
         foreach (var m in popped) SetValues.Remove(ks, rec, m);
         ctx.Dirty += l;
         var argv = new byte[popped.Count + 2][];
@@ -243,14 +242,12 @@ public static class Sets
                 while (count-- > 0) ctx.Reply.Bulk(SetValues.RandomMember(ks, r, Random.Shared));
                 return;
             }
-            var all = SetValues.Members(ks, r);
             if (count >= size)
             {
-                ReplySet(ctx, all);
+                ReplySet(ctx, SetValues.Members(ks, r));
                 return;
             }
-            ctx.Reply.SetHeader(count);
-            foreach (var m in Hashes.DistinctSample(all, (int)count, Random.Shared)) ctx.Reply.Bulk(m);
+            ReplySet(ctx, Sample(ks, r, size, (int)count));
             return;
         }
         ulong rec = Read(ctx, a[1]);
@@ -258,6 +255,12 @@ public static class Sets
         if (rec == 0) ctx.Reply.Null();
         else ctx.Reply.Bulk(SetValues.RandomMember(ks, rec, Random.Shared));
     }
+
+    /// <summary>count (&lt; size) distinct random members: from a copy when count is close to size, by repeated draws when small.</summary>
+    private static List<byte[]> Sample(Keyspace ks, ulong rec, long size, int count) =>
+        count * 3L > size
+            ? Hashes.DistinctSample(SetValues.Members(ks, rec), count, Random.Shared)
+            : Hashes.DrawDistinct(() => SetValues.RandomMember(ks, rec, Random.Shared), count, m => m);
 
     /// <summary>Looks up the set keys of a multi-key command; null after replying WRONGTYPE. Missing keys are 0.</summary>
     private static ulong[]? LookupSets(CommandContext ctx, int first, int count, bool write)
