@@ -180,7 +180,6 @@ public static class Sets
         if (rec == 0 || l == 0)
         {
             ctx.Reply.SetHeader(0);
-            if (rec == 0) ctx.PropagationPrevented = true;
             return;
         }
         var ks = ctx.Keyspace;
