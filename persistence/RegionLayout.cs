@@ -179,3 +179,13 @@ public struct RlZsetHval
     public double Score;
     public ulong Node;
 }
+
+// ---- sets
+
+/// <summary>rl_intset: Redis's intset header (elements follow).</summary>
+[StructLayout(LayoutKind.Sequential)]
+public struct RlIntset
+{
+    public uint Encoding;
+    public uint Length;
+}

@@ -58,6 +58,8 @@ static const rl_layout_entry entries[] = {
     /* lists */
     SIZE(rl_quicklist), OFF(rl_quicklist, head), OFF(rl_quicklist, tail), OFF(rl_quicklist, count), OFF(rl_quicklist, len),
     SIZE(rl_qlnode), OFF(rl_qlnode, prev), OFF(rl_qlnode, next), OFF(rl_qlnode, lp), OFF(rl_qlnode, count),
+    /* sets */
+    SIZE(rl_intset), OFF(rl_intset, encoding), OFF(rl_intset, length),
 };
 
 /* Number of layout facts this library knows. */

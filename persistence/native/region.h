@@ -210,4 +210,25 @@ typedef struct rl_qlnode {
     uint32_t pad;
 } rl_qlnode;
 
+/* ---- hashes
+ * A hash value (rl_key.type RL_TYPE_HASH) is one of:
+ *   RL_ENC_LISTPACK  rl_key.value is a Redis 7.0 listpack block: field, value, field, value...
+ *                    (Redis's byte format exactly, so RDB_TYPE_HASH_LISTPACK dumps it as is)
+ *   RL_ENC_HT        rl_key.value is an rl_dict block indexing rl_hent elements
+ *                    (link/hash/len/key offsets of rl_hent): field bytes, then val_len value bytes
+ * No new struct: both reuse the types above. */
+
+/* ---- sets
+ * A set value (rl_key.type RL_TYPE_SET) is one of:
+ *   RL_ENC_INTSET    rl_key.value is an rl_intset block (Redis's intset.c format exactly, so
+ *                    RDB_TYPE_SET_INTSET dumps it as is)
+ *   RL_ENC_HT        rl_key.value is an rl_dict block of rl_hent members with val_len 0 */
+
+/* Redis's intset header; length elements of encoding bytes each (2, 4 or 8, little endian,
+ * sorted ascending) follow it. */
+typedef struct rl_intset {
+    uint32_t encoding;
+    uint32_t length;
+} rl_intset;
+
 #endif

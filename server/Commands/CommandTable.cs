@@ -66,6 +66,47 @@ public static class CommandTable
         Row("brpoplpush", 4, W | D | NS | Blocking, 1, 2, 1, "list", "2.2.0", "O(1)", "Pop an element from a list, push it to another list and return it; or block until one is available", Lists.BRPopLPush, "source destination timeout"),
         Row("blmpop", -5, W | Blocking | MovableKeys, 0, 0, 0, "list", "7.0.0", "O(N+M) where N is the number of provided keys and M is the number of elements returned.", "Pop elements from a list, or block until one is available", Lists.BLMPop, "timeout numkeys key [key ...] LEFT | RIGHT [COUNT count]"),
 
+        // ---- hashes (Commands/Hashes.cs)
+        Row("hset", -4, W | D | F, 1, 1, 1, "hash", "2.0.0", "O(1) for each field/value pair added, so O(N) to add N field/value pairs when the command is called with multiple field/value pairs.", "Set the string value of a hash field", Hashes.HSet, "key field value [field value ...]"),
+        Row("hsetnx", 4, W | D | F, 1, 1, 1, "hash", "2.0.0", "O(1)", "Set the value of a hash field, only if the field does not exist", Hashes.HSetNx, "key field value"),
+        Row("hmset", -4, W | D | F, 1, 1, 1, "hash", "2.0.0", "O(N) where N is the number of fields being set.", "Set multiple hash fields to multiple values", Hashes.HMSet, "key field value [field value ...]"),
+        Row("hget", 3, R | F, 1, 1, 1, "hash", "2.0.0", "O(1)", "Get the value of a hash field", Hashes.HGet, "key field"),
+        Row("hmget", -3, R | F, 1, 1, 1, "hash", "2.0.0", "O(N) where N is the number of fields being requested.", "Get the values of all the given hash fields", Hashes.HMGet, "key field [field ...]"),
+        Row("hgetall", 2, R, 1, 1, 1, "hash", "2.0.0", "O(N) where N is the size of the hash.", "Get all the fields and values in a hash", Hashes.HGetAll, "key"),
+        Row("hdel", -3, W | F, 1, 1, 1, "hash", "2.0.0", "O(N) where N is the number of fields to be removed.", "Delete one or more hash fields", Hashes.HDel, "key field [field ...]"),
+        Row("hlen", 2, R | F, 1, 1, 1, "hash", "2.0.0", "O(1)", "Get the number of fields in a hash", Hashes.HLen, "key"),
+        Row("hexists", 3, R | F, 1, 1, 1, "hash", "2.0.0", "O(1)", "Determine if a hash field exists", Hashes.HExists, "key field"),
+        Row("hkeys", 2, R, 1, 1, 1, "hash", "2.0.0", "O(N) where N is the size of the hash.", "Get all the fields in a hash", Hashes.HKeys, "key"),
+        Row("hvals", 2, R, 1, 1, 1, "hash", "2.0.0", "O(N) where N is the size of the hash.", "Get all the values in a hash", Hashes.HVals, "key"),
+        Row("hincrby", 4, W | D | F, 1, 1, 1, "hash", "2.0.0", "O(1)", "Increment the integer value of a hash field by the given number", Hashes.HIncrBy, "key field increment"),
+        Row("hincrbyfloat", 4, W | D | F, 1, 1, 1, "hash", "2.6.0", "O(1)", "Increment the float value of a hash field by the given amount", Hashes.HIncrByFloat, "key field increment"),
+        Row("hstrlen", 3, R | F, 1, 1, 1, "hash", "3.2.0", "O(1)", "Get the length of the value of a hash field", Hashes.HStrLen, "key field"),
+        Row("hrandfield", -2, R, 1, 1, 1, "hash", "6.2.0", "O(N) where N is the number of fields returned", "Get one or multiple random fields from a hash", Hashes.HRandField, "key [count [WITHVALUES]]"),
+        Row("hscan", -3, R, 1, 1, 1, "hash", "2.8.0", "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection..", "Incrementally iterate hash fields and associated values", Hashes.HScan, "key cursor [MATCH pattern] [COUNT count]"),
+
+        // ---- sets (Commands/Sets.cs)
+        Row("sadd", -3, W | D | F, 1, 1, 1, "set", "1.0.0", "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.", "Add one or more members to a set", Sets.SAdd, "key member [member ...]"),
+        Row("srem", -3, W | F, 1, 1, 1, "set", "1.0.0", "O(N) where N is the number of members to be removed.", "Remove one or more members from a set", Sets.SRem, "key member [member ...]"),
+        Row("smembers", 2, R, 1, 1, 1, "set", "1.0.0", "O(N) where N is the set cardinality.", "Get all the members in a set", Sets.SMembers, "key"),
+        Row("sismember", 3, R | F, 1, 1, 1, "set", "1.0.0", "O(1)", "Determine if a given value is a member of a set", Sets.SIsMember, "key member"),
+        Row("smismember", -3, R | F, 1, 1, 1, "set", "6.2.0", "O(N) where N is the number of elements being checked for membership", "Returns the membership associated with the given elements for a set", Sets.SMIsMember, "key member [member ...]"),
+        Row("scard", 2, R | F, 1, 1, 1, "set", "1.0.0", "O(1)", "Get the number of members in a set", Sets.SCard, "key"),
+        Row("spop", -2, W | F, 1, 1, 1, "set", "1.0.0", "Without the count argument O(1), otherwise O(N) where N is the value of the passed count.", "Remove and return one or multiple random members from a set", Sets.SPop, "key [count]"),
+        Row("srandmember", -2, R, 1, 1, 1, "set", "1.0.0", "Without the count argument O(1), otherwise O(N) where N is the absolute value of the passed count.", "Get one or multiple random members from a set", Sets.SRandMember, "key [count]"),
+        Row("smove", 4, W | F, 1, 2, 1, "set", "1.0.0", "O(1)", "Move a member from one set to another", Sets.SMove, "source destination member"),
+        Row("sinter", -2, R, 1, -1, 1, "set", "1.0.0", "O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets.", "Intersect multiple sets", Sets.SInter, "key [key ...]"),
+        Row("sintercard", -3, R | MovableKeys, 0, 0, 0, "set", "7.0.0", "O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets.", "Intersect multiple sets and return the cardinality of the result", Sets.SInterCard, "numkeys key [key ...] [LIMIT limit]"),
+        Row("sunion", -2, R, 1, -1, 1, "set", "1.0.0", "O(N) where N is the total number of elements in all given sets.", "Add multiple sets", Sets.SUnion, "key [key ...]"),
+        Row("sdiff", -2, R, 1, -1, 1, "set", "1.0.0", "O(N) where N is the total number of elements in all given sets.", "Subtract multiple sets", Sets.SDiff, "key [key ...]"),
+        Row("sinterstore", -3, W | D, 1, -1, 1, "set", "1.0.0", "O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets.", "Intersect multiple sets and store the resulting set in a key", Sets.SInterStore, "destination key [key ...]"),
+        Row("sunionstore", -3, W | D, 1, -1, 1, "set", "1.0.0", "O(N) where N is the total number of elements in all given sets.", "Add multiple sets and store the resulting set in a key", Sets.SUnionStore, "destination key [key ...]"),
+        Row("sdiffstore", -3, W | D, 1, -1, 1, "set", "1.0.0", "O(N) where N is the total number of elements in all given sets.", "Subtract multiple sets and store the resulting set in a key", Sets.SDiffStore, "destination key [key ...]"),
+        Row("sscan", -3, R, 1, 1, 1, "set", "2.8.0", "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection..", "Incrementally iterate Set elements", Sets.SScan, "key cursor [MATCH pattern] [COUNT count]"),
+
+        // ---- sort (Commands/Sort.cs)
+        Row("sort", -2, W | D | MovableKeys, 1, 1, 1, "generic", "1.0.0", "O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M the number of returned elements. When the elements are not sorted, complexity is O(N).", "Sort the elements in a list, set or sorted set", Sort.SortCommand, "key [BY pattern] [LIMIT offset count] [GET pattern [GET pattern ...]] [ASC | DESC] [ALPHA] [STORE destination]"),
+        Row("sort_ro", -2, R | MovableKeys, 1, 1, 1, "generic", "7.0.0", "O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M the number of returned elements. When the elements are not sorted, complexity is O(N).", "Sort the elements in a list, set or sorted set. Read-only variant of SORT.", Sort.SortRo, "key [BY pattern] [LIMIT offset count] [GET pattern [GET pattern ...]] [ASC | DESC] [ALPHA]"),
+
         // ---- keyspace (Commands/Keys.cs)
         Row("del", -2, W, 1, -1, 1, "generic", "1.0.0", "O(N) where N is the number of keys that will be removed.", "Delete a key", Keys.Del, "key [key ...]"),
         Row("unlink", -2, W | F, 1, -1, 1, "generic", "4.0.0", "O(1) for each key removed regardless of its size.", "Delete a key asynchronously in another thread. Otherwise it is just as DEL, but non blocking.", Keys.Del, "key [key ...]"),

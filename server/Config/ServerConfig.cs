@@ -69,6 +69,10 @@ public sealed class ServerConfig
     // count) and compression depth, which RedisLite accepts and ignores (nodes are never compressed).
     public readonly NumberConfig ListMaxListpackSize = new("list-max-listpack-size", -2, int.MinValue, int.MaxValue);
     public readonly NumberConfig ListCompressDepth = new("list-compress-depth", 0, 0, int.MaxValue);
+    // Data type encodings (Debian's redis-server 7.0.15 reports 512 for hash-max-listpack-entries)
+    public readonly NumberConfig HashMaxListpackEntries = new("hash-max-listpack-entries", 512, 0, long.MaxValue);
+    public readonly NumberConfig HashMaxListpackValue = new("hash-max-listpack-value", 64, 0, long.MaxValue, memory: true);
+    public readonly NumberConfig SetMaxIntsetEntries = new("set-max-intset-entries", 512, 0, long.MaxValue);
 
     // Diagnostics
     public readonly NumberConfig SlowlogLogSlowerThan = new("slowlog-log-slower-than", 10000, -1, long.MaxValue);
@@ -91,6 +95,8 @@ public sealed class ServerConfig
         Aliases = new Dictionary<string, ConfigParam>(StringComparer.OrdinalIgnoreCase)
         {
             ["list-max-ziplist-size"] = ListMaxListpackSize,
+            ["hash-max-ziplist-entries"] = HashMaxListpackEntries,
+            ["hash-max-ziplist-value"] = HashMaxListpackValue,
             ["zset-max-ziplist-entries"] = ZsetMaxListpackEntries,
             ["zset-max-ziplist-value"] = ZsetMaxListpackValue,
         };

@@ -51,11 +51,40 @@ public sealed class RdbLoadSink(RedisServer server) : IRdbSink
         }
     }
 
-    public void OnSet(int db, byte[] key, List<byte[]> members, long expireMs) =>
-        throw new NotSupportedException("Set values cannot be loaded yet (collections are not in this build)");
+    /// <summary>
+    /// A set gets the encoding Redis's loader gives it: an intset when it has at most
+    /// set-max-intset-entries members and all are integers, else a hashtable.
+    /// </summary>
+    public void OnSet(int db, byte[] key, List<byte[]> members, long expireMs)
+    {
+        if (members.Count == 0) return; // Redis skips empty aggregates too
+        lock (server.StoreLock)
+        {
+            long max = server.Config.SetMaxIntsetEntries.Value;
+            ulong rec = NewRecord(db, key, RegionLayout.TypeSet, expireMs);
+            if (members.Count <= max && members.TrueForAll(m => SetValues.IsIntMember(m, out _))) SetValues.InitIntset(Ks, rec);
+            else SetValues.Init(Ks, rec, "x"u8);
+            foreach (var m in members) SetValues.Add(Ks, rec, m, max);
+        }
+    }
 
-    public void OnHash(int db, byte[] key, List<(byte[] Field, byte[] Value)> pairs, long expireMs) =>
-        throw new NotSupportedException("Hash values cannot be loaded yet (collections are not in this build)");
+    /// <summary>
+    /// A hash gets the encoding Redis's loader gives it: a listpack when it has at most
+    /// hash-max-listpack-entries fields and no field or value is longer than
+    /// hash-max-listpack-value, else a hashtable.
+    /// </summary>
+    public void OnHash(int db, byte[] key, List<(byte[] Field, byte[] Value)> pairs, long expireMs)
+    {
+        if (pairs.Count == 0) return;
+        lock (server.StoreLock)
+        {
+            var limits = new HashValues.Limits(server.Config.HashMaxListpackEntries.Value, server.Config.HashMaxListpackValue.Value);
+            ulong rec = NewRecord(db, key, RegionLayout.TypeHash, expireMs);
+            HashValues.Init(Ks, rec);
+            if (pairs.Count > limits.MaxEntries) HashValues.ConvertToHashtable(Ks, rec);
+            foreach (var (f, v) in pairs) HashValues.Set(Ks, rec, f, v, limits);
+        }
+    }
 
     /// <summary>
     /// A sorted set in the encoding Redis's loader would leave it in for its size (listpack when

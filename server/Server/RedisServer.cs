@@ -70,10 +70,9 @@ public sealed class RedisServer : IDisposable
             : DefaultReservation;
         Keyspace = new Keyspace(reserve, (int)config.Databases.Value);
         Keyspace.KeyExpired += (_, _) => Stats.ExpiredKeys++;
-        Keyspace.RegisterValueFreer(RedisLite.Persistence.RegionLayout.TypeZSet, ZSetValues.Free);
-        Keyspace.RegisterValueCopier(RedisLite.Persistence.RegionLayout.TypeZSet, ZSetValues.Copy);
         Keyspace.LfuMode = config.MaxMemoryPolicy.Value.Contains("lfu");
         config.MaxMemoryPolicy.Changed += () => Keyspace.LfuMode = config.MaxMemoryPolicy.Value.Contains("lfu");
+        Commands.CrossTypeReaders.Wire(this);
         Executor = new CommandExecutor(this);
         Blocking = new BlockingKeys(this);
         Snapshots = new Persistence.SnapshotService(this);

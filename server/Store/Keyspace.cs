@@ -70,6 +70,12 @@ public sealed unsafe class Keyspace : IDisposable
         _valueFreers[RegionLayout.TypeString] = (ks, rec) => StringValues.Free(ks, rec);
         _valueCopiers[RegionLayout.TypeString] = StringValues.Copy;
         ListValues.Register(this);
+        _valueFreers[RegionLayout.TypeHash] = HashValues.Free;
+        _valueCopiers[RegionLayout.TypeHash] = HashValues.Copy;
+        _valueFreers[RegionLayout.TypeSet] = SetValues.Free;
+        _valueCopiers[RegionLayout.TypeSet] = SetValues.Copy;
+        _valueFreers[RegionLayout.TypeZSet] = ZSetValues.Free;
+        _valueCopiers[RegionLayout.TypeZSet] = ZSetValues.Copy;
         NowMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
     }
 

@@ -47,6 +47,12 @@ public static unsafe class RegionAudit
                     case RegionLayout.TypeZSet:
                         foreach (var (off, what) in ZSetValues.AuditBlocks(ks, rec)) Add(off, $"db{db} {what}");
                         break;
+                    case RegionLayout.TypeHash:
+                        foreach (var (off, what) in HashValues.Blocks(ks, rec)) Add(off, $"db{db} {what}");
+                        break;
+                    case RegionLayout.TypeSet:
+                        foreach (var (off, what) in SetValues.Blocks(ks, rec)) Add(off, $"db{db} {what}");
+                        break;
                     default:
                         throw new InvalidOperationException($"audit does not know value type {r.Type}");
                 }

@@ -16,6 +16,7 @@ public class RegionLayoutTests
         ("rl_zset", typeof(RlZset)), ("rl_zsl_level", typeof(RlZslLevel)), ("rl_zsl_node", typeof(RlZslNode)),
         ("rl_zset_hval", typeof(RlZsetHval)),
         ("rl_quicklist", typeof(RlQuicklist)), ("rl_qlnode", typeof(RlQlNode)),
+        ("rl_intset", typeof(RlIntset)),
     ];
 
     [Fact]
