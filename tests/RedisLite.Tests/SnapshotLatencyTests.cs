@@ -6,6 +6,14 @@ namespace RedisLite.Tests;
 /// The parent keeps serving while its child writes a 1 GB snapshot: the only pause a client can
 /// see is the fork itself (taken under the store lock), never the write, the fsync or the rename.
 /// </summary>
+[CollectionDefinition(nameof(SnapshotLatencyTests), DisableParallelization = true)]
+public class SnapshotLatencyCollection;
+
+/// <remarks>
+/// Runs alone (its own collection, parallelization off): it times commands from inside the test
+/// process, so other test classes' allocations and CPU use there would be measured as waits.
+/// </remarks>
+[Collection(nameof(SnapshotLatencyTests))]
 public class SnapshotLatencyTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const int Keys = 2_000_000;
