@@ -44,6 +44,9 @@ namespace RedisLite.Server;
 /// once it replied (the client is then unblocked), false to stay blocked. It must use
 /// <see cref="BlockedClient.Reply"/> (never the client's own writer) and add to
 /// <see cref="RedisServer.Dirty"/> itself.
+///
+/// Not yet: a client served here records no propagation record (there is no AOF or replica to
+/// consume one); the immediate, non-blocking paths of the list commands do record theirs.
 /// </summary>
 public sealed class BlockingKeys
 {
