@@ -471,6 +471,7 @@ public static class Lists
                 if (rec == 0) continue;
                 PopRangeWithKey(ctx.Server, ctx.Db, ctx.Reply, key, rec, left, count);
                 ctx.Dirty++;
+                ctx.Propagate(PopName(left), key, CommandContext.IntBytes(count));
                 return;
             }
             ctx.Reply.NullArray();
@@ -490,6 +491,8 @@ public static class Lists
         for (long i = 0; i < n; i++) ql.Pop(q, left, v => reply.Bulk(v));
         DeleteIfEmpty(ks, db, rec, ql);
     }
+
+    private static byte[] PopName(bool left) => left ? "LPOP"u8.ToArray() : "RPOP"u8.ToArray();
 
     // ---- blocking
 
@@ -513,6 +516,9 @@ public static class Lists
             if (rec == 0) continue;
             ServePop(ctx.Server, ctx.Db, ctx.Reply, key, rec, left, count);
             ctx.Dirty++;
+            // Replayed as the pop it was (Redis rewrites BLPOP/BLMPOP served at once to LPOP/RPOP).
+            if (count == -1) ctx.Propagate(PopName(left), key);
+            else ctx.Propagate(PopName(left), key, CommandContext.IntBytes(count));
             return;
         }
         if (ctx.Client.DenyBlocking)
@@ -562,6 +568,12 @@ public static class Lists
         if (src != 0)
         {
             MoveGeneric(ctx, fromLeft, toLeft);
+            // Replayed as the non-blocking form (BLMOVE -> LMOVE, BRPOPLPUSH -> RPOPLPUSH).
+            if (!ctx.Failed)
+            {
+                if (timeoutArg == 5) ctx.Propagate("LMOVE"u8.ToArray(), ctx.Args.Bytes(1), ctx.Args.Bytes(2), ctx.Args.Bytes(3), ctx.Args.Bytes(4));
+                else ctx.Propagate("RPOPLPUSH"u8.ToArray(), ctx.Args.Bytes(1), ctx.Args.Bytes(2));
+            }
             return;
         }
         if (ctx.Client.DenyBlocking)

@@ -28,8 +28,9 @@ namespace RedisLite.Server;
 ///   not into its connection: that connection may be flushing outside the lock. The connection
 ///   awaits <see cref="BlockedClient.Unblocked"/>, then copies the buffer into its output, flushes,
 ///   and only then goes on with the client's later pipelined commands.
-/// - Timeouts are served by the server cron (<see cref="ServeTimeouts"/>), so their resolution is
-///   1000/hz ms; CLIENT UNBLOCK and disconnection go through <see cref="Unblock"/> / <see cref="RemoveClient"/>.
+/// - Timeouts are served by the server cron (<see cref="ServeTimeouts"/>, every 1000/hz ms) and,
+///   for precision, by a timer armed at the deadline (Redis serves them before each event-loop
+///   sleep, to the millisecond); CLIENT UNBLOCK and disconnection go through <see cref="Unblock"/> / <see cref="RemoveClient"/>.
 ///
 /// API for a blocking command (lists in Commands/Lists.cs, sorted sets the same way):
 /// <code>
@@ -44,6 +45,9 @@ namespace RedisLite.Server;
 /// once it replied (the client is then unblocked), false to stay blocked. It must use
 /// <see cref="BlockedClient.Reply"/> (never the client's own writer) and add to
 /// <see cref="RedisServer.Dirty"/> itself.
+///
+/// Not yet: a client served here records no propagation record (there is no AOF or replica to
+/// consume one); the immediate, non-blocking paths of the list commands do record theirs.
 /// </summary>
 public sealed class BlockingKeys
 {
@@ -136,7 +140,25 @@ public sealed class BlockingKeys
         bc.Nodes = nodes;
         _blocked.Add(bc);
         client.Blocked = bc;
+        if (deadlineMs > 0) ArmTimer(bc, deadlineMs - _server.ClockMs());
         return bc;
+    }
+
+    // Fires just after the deadline and times out whoever is due then (the cron is the fallback).
+    private void ArmTimer(BlockedClient bc, long delayMs)
+    {
+        bc.TimerCancel = new CancellationTokenSource();
+        var token = bc.TimerCancel.Token;
+        _ = Task.Delay(TimeSpan.FromMilliseconds(Math.Clamp(delayMs + 1, 1, int.MaxValue)), token).ContinueWith(t =>
+        {
+            if (t.IsCanceled) return;
+            lock (_server.StoreLock)
+            {
+                if (bc.Client.Blocked != bc) return;
+                _server.Keyspace.NowMs = _server.ClockMs();
+                ServeTimeouts(_server.Keyspace.NowMs);
+            }
+        }, TaskScheduler.Default);
     }
 
     /// <summary>Redis's signalKeyAsReady: queue (db, key) for <see cref="HandleReadyKeys"/> if a client waits on it.</summary>
@@ -238,6 +260,9 @@ public sealed class BlockingKeys
         bc.Nodes = [];
         _blocked.Remove(bc);
         bc.Client.Blocked = null;
+        bc.TimerCancel?.Cancel();
+        bc.TimerCancel?.Dispose();
+        bc.TimerCancel = null;
     }
 
     /// <summary>(db, key) as a dictionary key, compared by content.</summary>
@@ -279,6 +304,7 @@ public sealed class BlockedClient
     /// <summary>Completed (on the thread pool) once the client is unblocked for any reason.</summary>
     public TaskCompletionSource Unblocked { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     internal List<(BlockingKeys.WaitKey, LinkedListNode<BlockedClient>)> Nodes = [];
+    internal CancellationTokenSource? TimerCancel;
 
     internal BlockedClient(Client client, int db, byte[][] keys, long deadlineMs, byte type,
         BlockingKeys.ServeHandler serve, Action<RespWriter> timeout)
