@@ -146,11 +146,19 @@ static void on_key_hook(rl_out *o) {
         const rl_key *k = o->cur_key;
         if (!(k->type == RL_TYPE_STRING && k->encoding == RL_ENC_INT)) dismiss_block(c->job, k->value);
     }
-    if (c->job->key_save_delay_us > 0) {
-        struct timespec ts = { c->job->key_save_delay_us / 1000000, (c->job->key_save_delay_us % 1000000) * 1000 };
+    int64_t delay = c->job->key_save_delay_us;
+    if (delay < 0) {
+        /* Redis's debugDelay: a negative delay sleeps 1 us after one key in -delay on average
+         * (shorter sleeps than one context switch, statistically). */
+        static uint64_t lcg = 0x9e3779b97f4a7c15ULL;
+        lcg = lcg * 6364136223846793005ULL + 1442695040888963407ULL;
+        delay = (lcg >> 33) % (uint64_t)(-delay) == 0 ? 1 : 0;
+    }
+    if (delay > 0) {
+        struct timespec ts = { delay / 1000000, (delay % 1000000) * 1000 };
         while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {}
     }
-    if ((o->keys & 1023) == 0 || c->job->key_save_delay_us > 0) {
+    if ((o->keys & 1023) == 0 || delay > 0) {
         int64_t t = now_us();
         if (t - c->last_report_us >= 1000000) {
             c->last_report_us = t;

@@ -64,6 +64,8 @@ public sealed class ServerConfig
     public readonly BoolConfig RegionHugepages = new("region-hugepages", false);
     /// <summary>Count the region pages the parent copies during a BGSAVE (pagemap sampler thread).</summary>
     public readonly BoolConfig CowCounting = new("cow-counting", true);
+    /// <summary>While a snapshot child lives, skip writes that are not needed (LRU clock, rehash steps, resizes). Off only to measure it.</summary>
+    public readonly BoolConfig CowAvoidWrites = new("cow-avoid-writes", true);
     /// <summary>The pagemap file the counting reads; any other path simulates an unreadable pagemap (tests).</summary>
     public readonly StringConfig CowPagemapPath = new("cow-pagemap-path", "/proc/self/pagemap", ConfigFlags.Protected);
     public readonly BoolConfig AppendOnly = new("appendonly", false);

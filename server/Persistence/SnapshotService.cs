@@ -152,8 +152,11 @@ public sealed class SnapshotService(RedisServer server)
         _childClock.Restart();
         // While the child shares the region, avoid page writes that are not needed (each first
         // write to a page is a COW copy): no rehash, no LRU clock updates.
-        server.Keyspace.ChildActive = true;
-        Dict.ResizeAllowed = false;
+        if (server.Config.CowAvoidWrites.Value)
+        {
+            server.Keyspace.ChildActive = true;
+            Dict.ResizeAllowed = false;
+        }
         Log.Notice($"Background saving started by pid {pid}");
         return null;
     }
