@@ -70,6 +70,7 @@ public struct RlCowSample
     public long PagesCopied;
     public long Minflt;
     public long CostUs;
+    public long CpuUs;
 }
 
 /// <summary>Mirror of native/cow.h's rl_cow_stats: the parent's copy-on-write counters.</summary>
@@ -87,6 +88,7 @@ public struct RlCowStats
     public long Samples;
     public long SampleCostTotalUs;
     public long SampleCostMaxUs;
+    public long SampleCpuTotalUs;
     public long BaselineUs;
     public long BaselineCostUs;
     public long ElapsedUs;

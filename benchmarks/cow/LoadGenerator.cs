@@ -6,8 +6,8 @@ namespace RedisLite.Benchmarks.Cow;
 /// <summary>What the load generator drives: the mix and shape of the traffic.</summary>
 public sealed record LoadSpec(double WriteRatio, bool Zipf, int Pipeline, int Connections, long Keys, byte[] Value);
 
-/// <summary>One pipelined batch as measured: when it completed (ms since the run's start), its round trip, how many commands.</summary>
-public readonly record struct BatchSample(int EndMs, int LatencyUs, int Commands);
+/// <summary>One pipelined batch as measured: when it completed (ms since the run's start), its round trip, how many commands and writes.</summary>
+public readonly record struct BatchSample(int EndMs, int LatencyUs, int Commands, int Writes);
 
 /// <summary>
 /// A closed-loop load generator: each connection sends a pipeline of GET/SET commands (the write
@@ -60,17 +60,22 @@ public sealed class LoadGenerator
         var keys = new KeyChooser(_spec.Keys, _spec.Zipf, seed);
         while (!_stop)
         {
+            int writes = 0;
             for (int i = 0; i < _spec.Pipeline; i++)
             {
                 var key = Encoding.ASCII.GetBytes(Dataset.KeyName(keys.Next()));
-                if (keys.NextDouble() < _spec.WriteRatio) c.Append(Set, key, _spec.Value);
+                if (keys.NextDouble() < _spec.WriteRatio)
+                {
+                    c.Append(Set, key, _spec.Value);
+                    writes++;
+                }
                 else c.Append(Get, key);
             }
             long t0 = Stopwatch.GetTimestamp();
             c.Flush();
             for (int i = 0; i < _spec.Pipeline; i++) c.Read();
             long t1 = Stopwatch.GetTimestamp();
-            samples.Add(new BatchSample((int)_clock.ElapsedMilliseconds, (int)((t1 - t0) * 1_000_000 / Stopwatch.Frequency), _spec.Pipeline));
+            samples.Add(new BatchSample((int)_clock.ElapsedMilliseconds, (int)((t1 - t0) * 1_000_000 / Stopwatch.Frequency), _spec.Pipeline, writes));
         }
     }
 }

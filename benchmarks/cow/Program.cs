@@ -52,7 +52,7 @@ public static class Program
                 results.Add(r);
                 Console.Error.WriteLine(
                     $"   write {w:0.##}%: cow(child) {r.CowMb:F1} MB, pages copied {r.PagesCopied} ({r.PagesCopiedMb:F1} MB), " +
-                    $"faults {r.ProcFaults}, fork {r.ForkUsec} us, snapshot {r.SnapshotMs} ms, " +
+                    $"writes {r.WritesDuring}, faults {r.ProcFaults}, fork {r.ForkUsec} us, snapshot {r.SnapshotMs} ms, " +
                     $"ops {r.Before.OpsPerSec:F0}->{r.During.OpsPerSec:F0}, p99 {r.Before.P99Us}->{r.During.P99Us} us");
                 Report.Write(results, o); // after every run, so a cut-short sweep still leaves its results
             }
@@ -94,6 +94,8 @@ public static class Program
             DismissedBytes = L("cow_last_dismissed_bytes"),
             SampleAvgUs = L("cow_last_sample_avg_usec"),
             SampleMaxUs = L("cow_last_sample_max_usec"),
+            SampleCpuAvgUs = L("cow_last_sample_cpu_avg_usec"),
+            WritesDuring = samples.Where(b => b.EndMs >= forkMs && b.EndMs < endMs).Sum(b => (long)b.Writes),
             Samples = L("cow_last_samples"),
             ProcFaults = faults1 - faults0,
             Before = PhaseStats.Of(samples, Math.Max(0, forkMs - o.BeforeMs + 500), forkMs),

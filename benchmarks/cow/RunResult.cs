@@ -35,7 +35,9 @@ public sealed class RunResult
     public long CowFaults = -1;
     public long ChildRegionDirty = -1;
     public long DismissedBytes = -1;
-    public long SampleAvgUs = -1, SampleMaxUs = -1, Samples = -1;
+    public long SampleAvgUs = -1, SampleMaxUs = -1, SampleCpuAvgUs = -1, Samples = -1;
+    /// <summary>SETs completed while the child lived: COW grows with these, not with the ratio alone.</summary>
+    public long WritesDuring;
     /// <summary>Minor faults of the server process while the child lived (/proc, both servers).</summary>
     public long ProcFaults;
     public PhaseStats Before, During;

@@ -133,12 +133,20 @@ static int64_t count_copied(int method, int64_t *present) {
     return copied;
 }
 
+static int64_t thread_cpu_us(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 static void take_sample(int final) {
+    int64_t c0 = thread_cpu_us();
     int64_t t0 = mono_us();
     int64_t present = 0;
     int64_t copied = count_copied(cow.stats.method, &present);
     int64_t flt = minor_faults() - cow.minflt_at_fork;
     int64_t t1 = mono_us();
+    int64_t cpu = thread_cpu_us() - c0;
     pthread_mutex_lock(&cow.mu);
     if (copied < 0) {
         cow.stats.state = RL_COW_UNAVAILABLE;
@@ -151,6 +159,7 @@ static void take_sample(int final) {
     cow.stats.minflt = flt;
     cow.stats.samples++;
     cow.stats.sample_cost_total_us += t1 - t0;
+    cow.stats.sample_cpu_total_us += cpu;
     if (t1 - t0 > cow.stats.sample_cost_max_us) cow.stats.sample_cost_max_us = t1 - t0;
     cow.stats.elapsed_us = t0 - cow.fork_us;
     if (final) cow.stats.final_exact = 1;
@@ -160,7 +169,7 @@ static void take_sample(int final) {
             if (grown) cow.timeline = grown;
             else goto out;
         }
-        cow.timeline[cow.timeline_len++] = (rl_cow_sample){ t0 - cow.fork_us, copied, flt, t1 - t0 };
+        cow.timeline[cow.timeline_len++] = (rl_cow_sample){ t0 - cow.fork_us, copied, flt, t1 - t0, cpu };
     }
 out:
     pthread_mutex_unlock(&cow.mu);

@@ -50,7 +50,8 @@ typedef struct rl_cow_sample {
     int64_t t_us;          /* since the fork */
     int64_t pages_copied;  /* region pages copied by the parent since the fork */
     int64_t minflt;        /* process minor faults since the fork (getrusage) */
-    int64_t cost_us;       /* how long this sample took (pagemap read and compare) */
+    int64_t cost_us;       /* how long this sample took (pagemap read and compare), wall clock */
+    int64_t cpu_us;        /* CPU time the sampler thread spent on it (wall clock includes waiting for a CPU) */
 } rl_cow_sample;
 
 /* The counters of the running or last counted snapshot. */
@@ -66,6 +67,7 @@ typedef struct rl_cow_stats {
     int64_t samples;
     int64_t sample_cost_total_us;
     int64_t sample_cost_max_us;
+    int64_t sample_cpu_total_us;
     int64_t baseline_us;     /* fork to fork-time pagemap available (child's scan) */
     int64_t baseline_cost_us;/* how long the child's scan took */
     int64_t elapsed_us;      /* fork to last sample */

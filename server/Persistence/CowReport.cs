@@ -45,6 +45,7 @@ public sealed class CowReport
     public double CopiedPerc => Available && Parent.PresentPages > 0 ? 100.0 * Parent.PagesCopied / Parent.PresentPages : 0;
 
     public long AvgSampleUs => Parent.Samples > 0 ? Parent.SampleCostTotalUs / Parent.Samples : 0;
+    public long AvgSampleCpuUs => Parent.Samples > 0 ? Parent.SampleCpuTotalUs / Parent.Samples : 0;
 
     /// <summary>Why counting is unavailable, as a sentence (null when it is available).</summary>
     public static string? Explain(in RlCowStats s, string pagemapPath) => s.State == RlCowStats.Unavailable

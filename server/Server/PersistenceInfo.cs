@@ -82,6 +82,7 @@ public static class PersistenceInfo
         info.Field("cow_last_samples", last?.Parent.Samples ?? 0);
         info.Field("cow_last_sample_avg_usec", last?.AvgSampleUs ?? 0);
         info.Field("cow_last_sample_max_usec", last?.Parent.SampleCostMaxUs ?? 0);
+        info.Field("cow_last_sample_cpu_avg_usec", last?.AvgSampleCpuUs ?? 0);
         info.Field("cow_last_baseline_usec", last?.Parent.BaselineCostUs ?? 0);
         if (last?.Error is { } err) info.Field("cow_last_error", err);
     }
@@ -116,6 +117,7 @@ public static class PersistenceInfo
         info.Field("samples", r.Parent.Samples);
         info.Field("sample_avg_usec", r.AvgSampleUs);
         info.Field("sample_max_usec", r.Parent.SampleCostMaxUs);
+        info.Field("sample_cpu_avg_usec", r.AvgSampleCpuUs);
         info.Field("child_peak_private_dirty", r.ChildPeak);
         info.Field("child_peak_region_private_dirty", r.ChildRegionPeak);
         info.Field("child_dismissed_bytes", r.DismissedBytes);
@@ -123,7 +125,7 @@ public static class PersistenceInfo
         for (int i = 0; i < timeline.Length; i++)
         {
             var t = timeline[i];
-            info.Field($"parent_{i}", $"t_ms={t.TUs / 1000},pages_copied={t.PagesCopied},faults={t.Minflt},cost_us={t.CostUs}");
+            info.Field($"parent_{i}", $"t_ms={t.TUs / 1000},pages_copied={t.PagesCopied},faults={t.Minflt},cost_us={t.CostUs},cpu_us={t.CpuUs}");
         }
         for (int i = 0; i < r.ChildTimeline.Count; i++)
         {

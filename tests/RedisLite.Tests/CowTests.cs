@@ -81,6 +81,21 @@ public class CowTests
     }
 
     [Fact]
+    public void WithoutAvoidingWritesReadsCopyRecordPages()
+    {
+        // The other side of SnapshotWithoutWritesCopiesNoPage: with cow-avoid-writes off, each read
+        // stores the LRU clock in the key's record, and every record page read is copied.
+        using var s = new TestServer("--save", "", "--rdb-key-save-delay", "100000", "--cow-avoid-writes", "no");
+        using var c = s.Client();
+        for (int i = 0; i < 20; i++) c.Call("SET", $"k{i}", $"value {i}");
+        Assert.Equal("Background saving started", c.Call("BGSAVE"));
+        for (int i = 0; i < 20; i++) c.Call("GET", $"k{i}");
+        SnapshotTests.WaitForBgsave(c);
+        Assert.Equal("ok", Info(c, "rdb_last_bgsave_status"));
+        Assert.True(long.Parse(Info(c, "cow_last_pages_copied")) >= 1);
+    }
+
+    [Fact]
     public void DismissedValueIsNotCopiedWhenTheParentWritesItLater()
     {
         // One key: the child writes it at once, dismisses its page run, then sleeps 3 s.
