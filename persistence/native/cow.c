@@ -51,6 +51,10 @@ static struct {
     rl_cow_stats stats;
     rl_cow_sample *timeline;
     int timeline_len;
+    /* Ranges of pages present at the fork (small gaps merged): only these are read again. */
+    uint64_t (*runs)[2];
+    int run_count;
+    int64_t last_cpu_us;      /* CPU cost of the last sample, for the duty cycle */
 } cow = { .mu = PTHREAD_MUTEX_INITIALIZER, .gate = -1, .pagemap_fd = -1 };
 
 static void release_buffers(void) {
@@ -58,6 +62,9 @@ static void release_buffers(void) {
     if (cow.pagemap_fd >= 0) close(cow.pagemap_fd);
     if (cow.baseline) munmap(cow.baseline, (cow.baseline_pages + 1) * 8);
     free(cow.chunk);
+    free(cow.runs);
+    cow.runs = NULL;
+    cow.run_count = 0;
     cow.gate = cow.pagemap_fd = -1;
     cow.baseline = NULL;
     cow.chunk = NULL;
@@ -108,24 +115,30 @@ void rl_cow_abort(void) {
     pthread_mutex_unlock(&cow.mu);
 }
 
-/* Compares the parent's pagemap with the fork-time copy; returns copied pages, -1 on read error. */
+/* Compares the parent's pagemap with the fork-time copy over the present ranges; returns copied
+ * pages, -1 on read error. */
 static int64_t count_copied(int method, int64_t *present) {
     int64_t copied = 0, pres = 0;
     uint64_t first = (uintptr_t)cow.region / RL_PAGE_SIZE;
-    for (uint64_t p = 0; p < cow.baseline_pages; p += CHUNK_PAGES) {
-        uint64_t n = cow.baseline_pages - p < CHUNK_PAGES ? cow.baseline_pages - p : CHUNK_PAGES;
-        ssize_t r = pread(cow.pagemap_fd, cow.chunk, n * 8, (off_t)((first + p) * 8));
-        if (r != (ssize_t)(n * 8)) return -1;
-        const uint64_t *base = cow.baseline + p;
-        for (uint64_t i = 0; i < n; i++) {
-            uint64_t b = base[i];
-            if (!(b & PM_PRESENT) || (b & PM_SWAPPED)) continue;
-            pres++;
-            uint64_t now = cow.chunk[i];
-            if (method == RL_COW_METHOD_PFN) {
-                if ((now & PM_PRESENT) && !(now & PM_SWAPPED) && (now & PM_PFN_MASK) != (b & PM_PFN_MASK)) copied++;
-            } else if (now & PM_EXCLUSIVE) {
-                copied++;
+    int runs = cow.run_count < 0 ? 1 : cow.run_count;
+    for (int r = 0; r < runs; r++) {
+        uint64_t start = cow.run_count < 0 ? 0 : cow.runs[r][0];
+        uint64_t end = cow.run_count < 0 ? cow.baseline_pages : start + cow.runs[r][1];
+        for (uint64_t p = start; p < end; p += CHUNK_PAGES) {
+            uint64_t n = end - p < CHUNK_PAGES ? end - p : CHUNK_PAGES;
+            ssize_t got = pread(cow.pagemap_fd, cow.chunk, n * 8, (off_t)((first + p) * 8));
+            if (got != (ssize_t)(n * 8)) return -1;
+            const uint64_t *base = cow.baseline + p;
+            for (uint64_t i = 0; i < n; i++) {
+                uint64_t b = base[i];
+                if (!(b & PM_PRESENT) || (b & PM_SWAPPED)) continue;
+                pres++;
+                uint64_t now = cow.chunk[i];
+                if (method == RL_COW_METHOD_PFN) {
+                    if ((now & PM_PRESENT) && !(now & PM_SWAPPED) && (now & PM_PFN_MASK) != (b & PM_PFN_MASK)) copied++;
+                } else if (now & PM_EXCLUSIVE) {
+                    copied++;
+                }
             }
         }
     }
@@ -147,6 +160,7 @@ static void take_sample(int final) {
     int64_t flt = minor_faults() - cow.minflt_at_fork;
     int64_t t1 = mono_us();
     int64_t cpu = thread_cpu_us() - c0;
+    cow.last_cpu_us = cpu;
     pthread_mutex_lock(&cow.mu);
     if (copied < 0) {
         cow.stats.state = RL_COW_UNAVAILABLE;
@@ -177,13 +191,33 @@ out:
 
 /* Picks the method from the fork-time copy: PFNs visible (non-zero for present pages) or not. */
 static void baseline_ready(void) {
-    int method = RL_COW_METHOD_EXCLUSIVE;
+    int method = RL_COW_METHOD_EXCLUSIVE, seen = 0, cap = 0;
+    /* Runs of present pages; gaps under 64 pages are read through (cheaper than another pread). */
     for (uint64_t i = 0; i < cow.baseline_pages; i++) {
         uint64_t b = cow.baseline[i];
-        if ((b & PM_PRESENT) && !(b & PM_SWAPPED)) {
+        if (!(b & PM_PRESENT) || (b & PM_SWAPPED)) continue;
+        if (!seen) {
+            seen = 1;
             if (b & PM_PFN_MASK) method = RL_COW_METHOD_PFN;
-            break;
         }
+        if (cow.run_count > 0 && i - (cow.runs[cow.run_count - 1][0] + cow.runs[cow.run_count - 1][1]) < 64) {
+            cow.runs[cow.run_count - 1][1] = i + 1 - cow.runs[cow.run_count - 1][0];
+            continue;
+        }
+        if (cow.run_count == cap) {
+            cap = cap ? cap * 2 : 64;
+            void *grown = realloc(cow.runs, sizeof(*cow.runs) * (size_t)cap);
+            if (!grown) { /* no memory for the list: read every page instead */
+                free(cow.runs);
+                cow.runs = NULL;
+                cow.run_count = -1;
+                break;
+            }
+            cow.runs = grown;
+        }
+        cow.runs[cow.run_count][0] = i;
+        cow.runs[cow.run_count][1] = 1;
+        cow.run_count++;
     }
     pthread_mutex_lock(&cow.mu);
     cow.stats.method = method;
@@ -191,6 +225,14 @@ static void baseline_ready(void) {
     cow.stats.baseline_us = mono_us() - cow.fork_us;
     cow.stats.baseline_cost_us = (int64_t)cow.baseline[cow.baseline_pages];
     pthread_mutex_unlock(&cow.mu);
+}
+
+/* At most one sample per RL_COW_SAMPLE_MS, and at most ~5% of a CPU: a sample that cost c of
+ * CPU time is followed by at least 20c of rest (Redis's childinfo duty cycle, at 5%). */
+static int64_t next_sample_time(void) {
+    int64_t rest = cow.last_cpu_us * 20;
+    if (rest < RL_COW_SAMPLE_MS * 1000) rest = RL_COW_SAMPLE_MS * 1000;
+    return mono_us() + rest;
 }
 
 static void *sampler_main(void *arg) {
@@ -209,7 +251,7 @@ static void *sampler_main(void *arg) {
         if (r == 0) {
             if (state == RL_COW_COUNTING) {
                 take_sample(0);
-                next = mono_us() + RL_COW_SAMPLE_MS * 1000;
+                next = next_sample_time();
             }
             continue;
         }
@@ -228,7 +270,7 @@ static void *sampler_main(void *arg) {
                 baseline_ready();
                 state = RL_COW_COUNTING;
                 take_sample(0);
-                next = mono_us() + RL_COW_SAMPLE_MS * 1000;
+                next = next_sample_time();
             } else if (buf[i] == RL_GATE_UNAVAIL) {
                 int e = i + 1 < n ? buf[i + 1] : EIO;
                 pthread_mutex_lock(&cow.mu);

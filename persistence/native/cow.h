@@ -6,7 +6,7 @@
  * The child never writes the region, so its entries are the fork-time ones (present bit, PFN),
  * and taking them there keeps the scan out of the parent's fork pause. A sampler thread in the
  * parent (C only, never managed code) then reads the parent's own pagemap over the same pages
- * every RL_COW_SAMPLE_MS and counts the pages present at fork that have since been copied:
+ * (at most every RL_COW_SAMPLE_MS) and counts the pages present at fork that have since been copied:
  *   - "pfn" method (PFNs readable: CAP_SYS_ADMIN): the parent's PFN differs from the fork-time
  *     one. Exact at any time, also after the child dismissed a page (MADV_DONTNEED makes the
  *     parent's page exclusive without a copy: the PFN stays) or exited;
@@ -24,7 +24,7 @@
 
 #include <stdint.h>
 
-#define RL_COW_SAMPLE_MS 100   /* at most one sample per this many milliseconds */
+#define RL_COW_SAMPLE_MS 100   /* at most one sample per this many milliseconds (and <= ~5% of a CPU) */
 #define RL_COW_MAX_SAMPLES 36000
 
 /* rl_cow_stats.state */
@@ -78,7 +78,8 @@ typedef struct rl_cow_stats {
  * *child_gate_fd receives the child's end of the gate (-1 when counting is off). */
 int rl_cow_prepare(uint64_t region_pages, const char *pagemap_path, int32_t *child_gate_fd);
 
-/* Parent, right after a successful fork: starts the sampler thread. */
+/* Parent, right after a successful fork: starts the sampler thread. It reads only the ranges of
+ * pages present at the fork, and rests at least 20 times a sample's CPU cost between samples. */
 void rl_cow_started(const uint8_t *region, int64_t fork_time_us, int64_t minflt_at_fork);
 
 /* Parent, when fork failed: releases what rl_cow_prepare made. */
