@@ -93,7 +93,7 @@ public static class Report
         sb.AppendLine();
         var lite = rs.Where(r => r.Setup.IsRedisLite && r.Samples > 0).ToList();
         if (lite.Count > 0)
-            sb.AppendLine($"Parent-side sampling cost (pagemap read and compare, one sample per 100 ms at most): " +
+            sb.AppendLine($"Parent-side sampling cost (pagemap read and compare; one sample per 100 ms at most, and at most ~5% of a CPU): " +
                           $"CPU time {F(lite.Average(r => (double)r.SampleCpuAvgUs), "0")} us per sample on average; wall clock " +
                           $"{F(lite.Average(r => (double)r.SampleAvgUs), "0")} us on average, worst {lite.Max(r => r.SampleMaxUs)} us " +
                           $"(wall clock includes waiting for a CPU on this shared machine), over {lite.Sum(r => r.Samples)} samples; " +

@@ -154,16 +154,18 @@ static void on_key_hook(rl_out *o) {
         lcg = lcg * 6364136223846793005ULL + 1442695040888963407ULL;
         delay = (lcg >> 33) % (uint64_t)(-delay) == 0 ? 1 : 0;
     }
-    if (delay > 0) {
-        struct timespec ts = { delay / 1000000, (delay % 1000000) * 1000 };
-        while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {}
-    }
-    if ((o->keys & 1023) == 0 || delay > 0) {
+    /* Progress about once a second, and once after the first key (so the parent soon sees the
+     * child's first COW figures); reported before the delay so it describes the key just written. */
+    if ((o->keys & 1023) == 0 || delay > 0 || o->keys == 1) {
         int64_t t = now_us();
-        if (t - c->last_report_us >= 1000000) {
+        if (t - c->last_report_us >= 1000000 || o->keys == 1) {
             c->last_report_us = t;
             send_report(c->report_fd, RL_REPORT_PROGRESS, 0, o, c->started_us, NULL);
         }
+    }
+    if (delay > 0) {
+        struct timespec ts = { delay / 1000000, (delay % 1000000) * 1000 };
+        while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {}
     }
 }
 

@@ -44,6 +44,13 @@ public sealed class CowReport
     /// <summary>Percentage of the region pages present at the fork that the parent has copied.</summary>
     public double CopiedPerc => Available && Parent.PresentPages > 0 ? 100.0 * Parent.PagesCopied / Parent.PresentPages : 0;
 
+    /// <summary>
+    /// True when <see cref="PagesCopied"/> is exact: PFN method, or the exclusive bit with a final
+    /// sample at the child's exit and nothing dismissed (a dismissed page becomes exclusive in the
+    /// parent without a copy, so the exclusive-bit count is then an upper bound).
+    /// </summary>
+    public bool Exact => Available && (Parent.Method == RlCowStats.MethodPfn || (Parent.FinalExact != 0 && DismissedBytes == 0));
+
     public long AvgSampleUs => Parent.Samples > 0 ? Parent.SampleCostTotalUs / Parent.Samples : 0;
     public long AvgSampleCpuUs => Parent.Samples > 0 ? Parent.SampleCpuTotalUs / Parent.Samples : 0;
 

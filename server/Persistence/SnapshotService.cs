@@ -267,7 +267,7 @@ public sealed class SnapshotService(RedisServer server)
         }
         Log.Notice($"Fork CoW pages copied by the parent: {cow.Parent.PagesCopied} of {cow.Parent.PresentPages} region pages " +
                    $"({cow.CopiedPerc:0.##}%, {(cow.Parent.PagesCopied * RegionLayout.PageSize) >> 20} MB), " +
-                   $"{cow.Parent.Minflt} minor faults, method {cow.Method}, {cow.Parent.Samples} samples " +
+                   $"{cow.Parent.Minflt} minor faults, method {cow.Method}{(cow.Exact ? "" : " (upper bound: dismissed pages count as exclusive)")}, {cow.Parent.Samples} samples " +
                    $"(avg {cow.AvgSampleUs} us, max {cow.Parent.SampleCostMaxUs} us, avg CPU {cow.AvgSampleCpuUs} us)");
     }
 

@@ -74,6 +74,7 @@ public static class PersistenceInfo
         info.Field("cow_current_pages_copied", cur?.PagesCopied ?? -1);
         info.Field("cow_counting", (cur ?? last)?.Method ?? "off");
         info.Field("cow_last_pages_copied", last?.PagesCopied ?? -1);
+        info.Field("cow_last_exact", last?.Exact ?? false);
         info.Field("cow_last_faults", last is { Available: true } ? last.Parent.Minflt : -1);
         info.Field("cow_last_region_pages", last is { Available: true } ? last.Parent.PresentPages : -1);
         info.Field("cow_last_copied_perc", last?.CopiedPerc ?? 0);
@@ -107,6 +108,7 @@ public static class PersistenceInfo
         info.Field("fork_usec", r.ForkUsec);
         info.Field("snapshot_msec", r.SnapshotMs);
         info.Field("pages_copied", r.PagesCopied);
+        info.Field("pages_copied_exact", r.Exact);
         info.Field("region_pages_at_fork", r.Parent.RegionPages);
         info.Field("present_pages_at_fork", r.Parent.PresentPages);
         info.Field("copied_perc", r.CopiedPerc);

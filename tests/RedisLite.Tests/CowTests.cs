@@ -15,6 +15,14 @@ public class CowTests
 
     private static string Info(RespClient c, string field) => SnapshotTests.Info(c, field);
 
+    /// <summary>The server's log once it matches <paramref name="pattern"/> (stdout is collected asynchronously).</summary>
+    private static string LogMatching(TestServer s, string pattern)
+    {
+        var sw = Stopwatch.StartNew();
+        while (!System.Text.RegularExpressions.Regex.IsMatch(s.Log, pattern) && sw.Elapsed.TotalSeconds < 10) Thread.Sleep(20);
+        return s.Log;
+    }
+
     /// <summary>A 1 MiB raw string: a page run of its own, value byte i at block + 8 + i.</summary>
     private static void LoadBig(RespClient c, string key = "big") =>
         Assert.Equal("OK", c.Call("SET", key, new string('x', 1 << 20)));
@@ -26,7 +34,7 @@ public class CowTests
     [Fact]
     public void CopiedPagesEqualDistinctRegionPagesWritten()
     {
-        using var s = new TestServer("--save", "", "--rdb-key-save-delay", "700000", "--rdb-child-dismiss", "no");
+        using var s = new TestServer("--save", "", "--rdb-key-save-delay", "1500000", "--rdb-child-dismiss", "no");
         using var c = s.Client();
         LoadBig(c);
         c.Call("SET", "a", "1");
@@ -37,20 +45,21 @@ public class CowTests
         int[] pages = [0, 1, 2, 7, 64, 100, 255, 1, 7, 0];
         foreach (int p in pages) TouchPage(c, p);
         // Reads and rewrites of the same pages copy nothing more.
-        for (int i = 0; i < 50; i++) c.Call("GET", "big");
+        for (int i = 0; i < 10; i++) c.Call("GET", "big");
         TouchPage(c, 100);
         Assert.Equal("1", Info(c, "rdb_bgsave_in_progress"));
         SnapshotTests.WaitForBgsave(c);
         Assert.Equal("ok", Info(c, "rdb_last_bgsave_status"));
         Assert.Equal("pfn", Info(c, "cow_counting"));
         Assert.Equal(pages.Distinct().Count().ToString(), Info(c, "cow_last_pages_copied"));
+        Assert.Equal("1", Info(c, "cow_last_exact"));
         Assert.True(long.Parse(Info(c, "cow_last_faults")) >= pages.Distinct().Count());
         Assert.True(long.Parse(Info(c, "cow_last_region_pages")) >= 257);
         Assert.Equal("0", Info(c, "cow_last_dismissed_bytes"));
         // The child sees those copies too: its region mapping holds the 7 original pages privately.
         Assert.True(long.Parse(Info(c, "cow_last_child_region_dirty")) >= pages.Distinct().Count() * Page);
-        Assert.Matches(@"Fork CoW for RDB: current \d+ MB, peak \d+ MB, average \d+ MB", s.Log);
-        Assert.Contains($"Fork CoW pages copied by the parent: {pages.Distinct().Count()} of ", s.Log);
+        Assert.Matches(@"Fork CoW for RDB: current \d+ MB, peak \d+ MB, average \d+ MB", LogMatching(s, "Fork CoW for RDB"));
+        Assert.Contains($"Fork CoW pages copied by the parent: {pages.Distinct().Count()} of ", LogMatching(s, "Fork CoW pages copied"));
         var cow = (string)c.Call("INFO", "cow")!;
         Assert.Contains("final_sample_at_child_exit:1", cow);
         Assert.Matches(@"parent_0:t_ms=\d+,pages_copied=\d+,faults=\d+,cost_us=\d+", cow);
@@ -98,12 +107,19 @@ public class CowTests
     [Fact]
     public void DismissedValueIsNotCopiedWhenTheParentWritesItLater()
     {
-        // One key: the child writes it at once, dismisses its page run, then sleeps 3 s.
-        using var s = new TestServer("--save", "", "--rdb-key-save-delay", "3000000", "--rdb-child-dismiss", "yes");
+        // One key: the child writes it, dismisses its page run, reports (after its first key),
+        // then sleeps 5 s; the parent writes the value once that report has arrived.
+        using var s = new TestServer("--save", "", "--rdb-key-save-delay", "5000000", "--rdb-child-dismiss", "yes");
         using var c = s.Client();
         LoadBig(c);
         Assert.Equal("Background saving started", c.Call("BGSAVE"));
-        Thread.Sleep(1200);
+        var sw = Stopwatch.StartNew();
+        while (!((string)c.Call("INFO", "cow")!).Contains($"child_dismissed_bytes:{((1 << 20) / Page + 1) * Page}"))
+        {
+            Assert.True(sw.Elapsed.TotalSeconds < 30, "the child's first report did not arrive");
+            Thread.Sleep(20);
+        }
+        Assert.Equal("1", Info(c, "rdb_bgsave_in_progress"));
         for (int p = 0; p < 256; p += 16) TouchPage(c, p);
         SnapshotTests.WaitForBgsave(c);
         Assert.Equal("ok", Info(c, "rdb_last_bgsave_status"));
@@ -128,9 +144,10 @@ public class CowTests
         Assert.Equal("ok", Info(c, "rdb_last_bgsave_status"));
         Assert.Equal("unavailable", Info(c, "cow_counting"));
         Assert.Equal("-1", Info(c, "cow_last_pages_copied"));
+        Assert.Equal("0", Info(c, "cow_last_exact"));
         Assert.Equal("-1", Info(c, "cow_last_faults"));
         Assert.Contains("/nonexistent/pagemap not readable", Info(c, "cow_last_error"));
-        Assert.Contains("Fork CoW pages copied by the parent: unavailable", s.Log);
+        Assert.Contains("Fork CoW pages copied by the parent: unavailable", LogMatching(s, "Fork CoW pages copied"));
         // The child's Redis-comparable figure does not depend on pagemap.
         Assert.True(long.Parse(Info(c, "rdb_last_cow_size")) > 0);
     }
