@@ -119,24 +119,25 @@ public static class Report
             foreach (var r in rs.Where(r => r.Setup == s))
                 sb.AppendLine($"{F(r.WritePct)} {F(r.CowMb, "0.00")} {(r.PagesCopied < 0 ? "NaN" : F(r.PagesCopiedMb, "0.00"))}");
             File.WriteAllText(file, sb.ToString());
-            plotMb.Add($"'{file}' using 0:2:xtic(1) with linespoints lw 2 title '{s.Label}: child COW'");
-            if (s.IsRedisLite) plotMb.Add($"'{file}' using 0:3 with linespoints dt 2 title '{s.Label}: parent copied'");
+            string rel = Path.GetRelativePath(o.OutDir, file);
+            plotMb.Add($"'{rel}' using 0:2:xtic(1) with linespoints lw 2 title '{s.Label}: child COW'");
+            if (s.IsRedisLite) plotMb.Add($"'{rel}' using 0:3 with linespoints dt 2 title '{s.Label}: parent copied'");
             var run = rs.FirstOrDefault(r => r.Setup == s && r.WritePct == target);
             if (run == null) continue;
             string tfile = Path.Combine(dataDir, $"timeline{i}.dat");
             File.WriteAllText(tfile, "# t_sec p99_us ops\n" + string.Join('\n', run.Timeline.Select(t => $"{F(t.TSec)} {t.P99Us} {F(t.OpsPerSec, "0")}")) + "\n");
-            plotLat.Add($"'{tfile}' using 1:2 with lines lw 2 title '{s.Label} (snapshot {F(run.SnapshotMs / 1000.0, "0.0")} s)'");
+            plotLat.Add($"'{Path.GetRelativePath(o.OutDir, tfile)}' using 1:2 with lines lw 2 title '{s.Label} (snapshot {F(run.SnapshotMs / 1000.0, "0.0")} s)'");
         }
         string script = $"""
             set terminal png size 1100,650
-            set output '{Path.Combine(o.OutDir, "cow-mb.png")}'
+            set output 'cow-mb.png'
             set title 'COW during BGSAVE vs write ratio ({rs[0].Keys} keys x {rs[0].ValueSize} B)'
             set xlabel 'write ratio (%)'
             set ylabel 'MB'
             set key top left
             set grid
             plot {string.Join(", \\\n     ", plotMb)}
-            set output '{Path.Combine(o.OutDir, "cow-latency.png")}'
+            set output 'cow-latency.png'
             set title 'p99 latency (200 ms windows) around the fork, {F(target)}% writes; BGSAVE at t=0'
             set xlabel 'seconds since BGSAVE'
             set ylabel 'p99 batch latency (us)'
@@ -148,7 +149,10 @@ public static class Report
         File.WriteAllText(scriptPath, script);
         try
         {
-            using var p = Process.Start(new ProcessStartInfo("gnuplot", scriptPath) { RedirectStandardError = true, UseShellExecute = false });
+            using var p = Process.Start(new ProcessStartInfo("gnuplot", Path.GetRelativePath(o.OutDir, scriptPath))
+            {
+                RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = o.OutDir,
+            });
             p!.WaitForExit(60000);
             string err = p.StandardError.ReadToEnd();
             if (p.ExitCode != 0) Console.Error.WriteLine("gnuplot: " + err);
