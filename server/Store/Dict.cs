@@ -60,6 +60,13 @@ public sealed unsafe class Dict
 
     public ulong Count => _d->T0.Used + _d->T1.Used;
     public bool IsRehashing => _d->RehashIdx != -1;
+
+    /// <summary>
+    /// A rehash in progress advances unless a child shares the region; even then it goes on once
+    /// the new table holds more than 5 entries per bucket (the forced ratio), because a paused
+    /// rehash also stops the table from growing and chains would lengthen without bound.
+    /// </summary>
+    private bool MayRehash => ResizeAllowed || Count / Math.Max(_d->T1.Size, 1) > ForceResizeRatio;
     /// <summary>Buckets in the table(s), for INFO and tests.</summary>
     public ulong BucketCount => _d->T0.Size + _d->T1.Size;
 
@@ -80,7 +87,7 @@ public sealed unsafe class Dict
     public ulong Find(ReadOnlySpan<byte> key, ulong hash)
     {
         if (Count == 0) return 0;
-        if (IsRehashing && ResizeAllowed) RehashStep(1);
+        if (IsRehashing && MayRehash) RehashStep(1);
         for (int t = 0; t < 2; t++)
         {
             ref var table = ref Table(t);
@@ -102,7 +109,7 @@ public sealed unsafe class Dict
     /// <summary>Links a record (not already present) into the index.</summary>
     public void Add(ulong entry)
     {
-        if (IsRehashing && ResizeAllowed) RehashStep(1);
+        if (IsRehashing && MayRehash) RehashStep(1);
         ExpandIfNeeded();
         int t = IsRehashing ? 1 : 0;
         ref var table = ref Table(t);
@@ -116,7 +123,7 @@ public sealed unsafe class Dict
     public bool Remove(ulong entry)
     {
         if (Count == 0) return false;
-        if (IsRehashing && ResizeAllowed) RehashStep(1);
+        if (IsRehashing && MayRehash) RehashStep(1);
         ulong hash = HashOf(entry);
         for (int t = 0; t < 2; t++)
         {
@@ -297,7 +304,7 @@ public sealed unsafe class Dict
     public ulong RandomEntry(Random rng)
     {
         if (Count == 0) return 0;
-        if (IsRehashing && ResizeAllowed) RehashStep(1);
+        if (IsRehashing && MayRehash) RehashStep(1);
         ulong e;
         if (IsRehashing)
         {
