@@ -21,6 +21,10 @@ public struct RlSaveJob
     public int AofBase;
     public int ReportFd;
     public int Pad;
+    public nint PagemapPath;
+    public ulong CowPages;
+    public int CowCounting;
+    public int ChildDismiss;
 }
 
 /// <summary>Mirror of native/snapshot.h's rl_child_report: one record from the snapshot child.</summary>
@@ -35,6 +39,10 @@ public unsafe struct RlChildReport
     public long Bytes;
     public long CowBytes;
     public long ElapsedUs;
+    public long RegionCowBytes;
+    public long DismissedBytes;
+    public long SmapsCostUs;
+    public long Pad2;
     public fixed byte Message[192];
 
     public const uint ReportMagic = 0x52434c52u;
@@ -54,6 +62,41 @@ public unsafe struct RlChildReport
     }
 }
 
+/// <summary>Mirror of native/cow.h's rl_cow_sample: one point of the parent's COW timeline.</summary>
+[StructLayout(LayoutKind.Sequential)]
+public struct RlCowSample
+{
+    public long TUs;
+    public long PagesCopied;
+    public long Minflt;
+    public long CostUs;
+    public long CpuUs;
+}
+
+/// <summary>Mirror of native/cow.h's rl_cow_stats: the parent's copy-on-write counters.</summary>
+[StructLayout(LayoutKind.Sequential)]
+public struct RlCowStats
+{
+    public int State;
+    public int Method;
+    public int Error;
+    public int FinalExact;
+    public long RegionPages;
+    public long PresentPages;
+    public long PagesCopied;
+    public long Minflt;
+    public long Samples;
+    public long SampleCostTotalUs;
+    public long SampleCostMaxUs;
+    public long SampleCpuTotalUs;
+    public long BaselineUs;
+    public long BaselineCostUs;
+    public long ElapsedUs;
+
+    public const int Off = 0, Waiting = 1, Counting = 2, Done = 3, Unavailable = 4;
+    public const int MethodNone = 0, MethodPfn = 1, MethodExclusive = 2;
+}
+
 /// <summary>
 /// The native snapshot entry points (native/snapshot.c). <see cref="BgsaveStart"/> must be called
 /// with the store lock held: the fork freezes the region at that instant.
@@ -71,6 +114,25 @@ public static unsafe partial class SnapshotInterop
 
     [LibraryImport(NativeLayout.Library, EntryPoint = "rl_child_kill")]
     public static partial int ChildKill(int pid, int signal);
+
+    [LibraryImport(NativeLayout.Library, EntryPoint = "rl_cow_get_stats")]
+    public static partial void CowGetStats(out RlCowStats stats);
+
+    [LibraryImport(NativeLayout.Library, EntryPoint = "rl_cow_get_timeline")]
+    private static partial int CowGetTimeline(RlCowSample* samples, int max);
+
+    /// <summary>Waits for the parent's COW sampler to stop (after the child ended) and frees its buffers.</summary>
+    [LibraryImport(NativeLayout.Library, EntryPoint = "rl_cow_finish")]
+    public static partial void CowFinish();
+
+    /// <summary>The parent's COW timeline of the running or last snapshot.</summary>
+    public static RlCowSample[] CowTimeline()
+    {
+        int n = CowGetTimeline(null, 0);
+        var all = new RlCowSample[n];
+        fixed (RlCowSample* p = all) n = Math.Min(n, CowGetTimeline(p, n));
+        return n == all.Length ? all : all[..n];
+    }
 
     [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
     private static partial nint Read(int fd, void* buf, nint count);

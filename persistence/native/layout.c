@@ -6,6 +6,7 @@
 #include <string.h>
 #include "region.h"
 #include "snapshot.h"
+#include "cow.h"
 
 typedef struct { const char *name; long value; } rl_layout_entry;
 
@@ -34,10 +35,23 @@ static const rl_layout_entry entries[] = {
     SIZE(rl_save_job), OFF(rl_save_job, region), OFF(rl_save_job, dir), OFF(rl_save_job, filename),
     OFF(rl_save_job, ctime), OFF(rl_save_job, used_mem), OFF(rl_save_job, key_save_delay_us),
     OFF(rl_save_job, compression), OFF(rl_save_job, checksum), OFF(rl_save_job, direct_io),
-    OFF(rl_save_job, aof_base), OFF(rl_save_job, report_fd),
+    OFF(rl_save_job, aof_base), OFF(rl_save_job, report_fd), OFF(rl_save_job, pagemap_path),
+    OFF(rl_save_job, cow_pages), OFF(rl_save_job, cow_counting), OFF(rl_save_job, child_dismiss),
     SIZE(rl_child_report), OFF(rl_child_report, magic), OFF(rl_child_report, kind), OFF(rl_child_report, status),
     OFF(rl_child_report, keys), OFF(rl_child_report, bytes), OFF(rl_child_report, cow_bytes),
-    OFF(rl_child_report, elapsed_us), OFF(rl_child_report, message),
+    OFF(rl_child_report, elapsed_us), OFF(rl_child_report, region_cow_bytes),
+    OFF(rl_child_report, dismissed_bytes), OFF(rl_child_report, smaps_cost_us), OFF(rl_child_report, pad2),
+    OFF(rl_child_report, message),
+    SIZE(rl_cow_sample), OFF(rl_cow_sample, t_us), OFF(rl_cow_sample, pages_copied), OFF(rl_cow_sample, minflt),
+    OFF(rl_cow_sample, cost_us), OFF(rl_cow_sample, cpu_us),
+    SIZE(rl_cow_stats), OFF(rl_cow_stats, state), OFF(rl_cow_stats, method), OFF(rl_cow_stats, error),
+    OFF(rl_cow_stats, final_exact), OFF(rl_cow_stats, region_pages), OFF(rl_cow_stats, present_pages),
+    OFF(rl_cow_stats, pages_copied), OFF(rl_cow_stats, minflt), OFF(rl_cow_stats, samples),
+    OFF(rl_cow_stats, sample_cost_total_us), OFF(rl_cow_stats, sample_cost_max_us),
+    OFF(rl_cow_stats, sample_cpu_total_us), OFF(rl_cow_stats, baseline_us),
+    OFF(rl_cow_stats, baseline_cost_us), OFF(rl_cow_stats, elapsed_us),
+    CONST(RL_COW_OFF), CONST(RL_COW_WAITING), CONST(RL_COW_COUNTING), CONST(RL_COW_DONE), CONST(RL_COW_UNAVAILABLE),
+    CONST(RL_COW_METHOD_NONE), CONST(RL_COW_METHOD_PFN), CONST(RL_COW_METHOD_EXCLUSIVE),
     CONST(RL_REPORT_MAGIC), CONST(RL_REPORT_PROGRESS), CONST(RL_REPORT_DONE),
     CONST(RL_REGION_MAGIC), CONST(RL_REGION_VERSION), CONST(RL_PAGE_SIZE), CONST(RL_NUM_CLASSES),
     CONST(RL_MAX_CLASS_SIZE), CONST(RL_SLAB_SIZE), CONST(RL_RUN_LISTS),

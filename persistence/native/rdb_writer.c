@@ -334,10 +334,12 @@ static int put_db(rl_out *o, const uint8_t *base, uint32_t dbnum, const rl_db *d
                     return o->err;
                 }
                 o->keys++;
+                o->cur_key = k;
                 if (o->on_key) o->on_key(o);
                 e = k->next;
             }
         }
+        if (o->on_table_done) o->on_table_done(o, tab->buckets);
     }
     return 0;
 }

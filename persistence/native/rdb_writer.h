@@ -34,8 +34,11 @@ typedef struct rl_out {
     uint8_t *scratch;     /* LZF output buffer */
     size_t scratch_cap;
     uint32_t *htab;       /* LZF hash table */
-    /* called after every key: delay and progress reporting */
+    /* called after every key (cur_key: the record just written): delay, progress, dismiss */
     void (*on_key)(struct rl_out *o);
+    /* called when a keys table has been walked whole, with its bucket array's offset */
+    void (*on_table_done)(struct rl_out *o, uint64_t buckets);
+    const struct rl_key *cur_key;
     void *ctx;
     int64_t keys;
 } rl_out;

@@ -26,13 +26,18 @@ typedef struct rl_save_job {
     int32_t aof_base;           /* AUX aof-base */
     int32_t report_fd;          /* foreground: -1; set by rl_bgsave_start for the child */
     int32_t pad;
+    /* Copy-on-write counting and reduction (BGSAVE only; see cow.h). */
+    const char *pagemap_path;   /* "/proc/self/pagemap"; another path simulates an unreadable one */
+    uint64_t cow_pages;         /* region pages [0, top) at the fork: the range counted */
+    int32_t cow_counting;       /* count copied pages from the parent (pagemap sampler) */
+    int32_t child_dismiss;      /* rdb-child-dismiss: MADV_DONTNEED what the child has written out */
 } rl_save_job;
 
 #define RL_REPORT_MAGIC    0x52434c52u /* "RLCR" */
 #define RL_REPORT_PROGRESS 1
 #define RL_REPORT_DONE     2
 
-/* One record on the child's report pipe (a fixed 256 bytes: writes below PIPE_BUF are atomic). */
+/* One record on the child's report pipe (fixed size, below PIPE_BUF: writes are atomic). */
 typedef struct rl_child_report {
     uint32_t magic;
     uint32_t kind;          /* RL_REPORT_PROGRESS about once a second, RL_REPORT_DONE last */
@@ -40,8 +45,12 @@ typedef struct rl_child_report {
     int32_t pad;
     int64_t keys;           /* keys written so far */
     int64_t bytes;          /* file bytes written so far */
-    int64_t cow_bytes;      /* child's Private_Dirty (what Redis reports as COW) */
+    int64_t cow_bytes;      /* child's Private_Dirty, all mappings (what Redis reports as COW); -1 unknown */
     int64_t elapsed_us;     /* since the child started */
+    int64_t region_cow_bytes; /* child's Private_Dirty of the region's mapping alone; -1 unknown */
+    int64_t dismissed_bytes;  /* region bytes the child has released with MADV_DONTNEED so far */
+    int64_t smaps_cost_us;    /* how long the last smaps read took */
+    int64_t pad2;
     char message[192];      /* on failure: Redis-style reason, NUL-terminated */
 } rl_child_report;
 

@@ -30,7 +30,15 @@ public static class InfoCommand
             else if (s == "module_list") wanted.Add("modules");
             else wanted.Add(s);
         }
-        ctx.Reply.Verbatim(Generate(ctx.Server, ctx.Client, s => all || wanted.Contains(s)));
+        var text = Generate(ctx.Server, ctx.Client, s => all || wanted.Contains(s));
+        // RedisLite's own "cow" section (COW timelines) only when asked for by name.
+        if (wanted.Contains("cow"))
+        {
+            var cow = new InfoText();
+            PersistenceInfo.WriteCowSection(cow, ctx.Server);
+            text = text.Length == 0 ? cow.ToString() : text + "\r\n" + cow;
+        }
+        ctx.Reply.Verbatim(text);
     }
 
     /// <summary>The INFO text for the sections <paramref name="want"/> accepts (by lower-case name).</summary>

@@ -57,6 +57,17 @@ public sealed class ServerConfig
     /// <summary>RedisLite's own: write snapshots with O_DIRECT (see README for the measurement behind the default).</summary>
     public readonly BoolConfig RdbDirectIo = new("rdb-direct-io", true);
     public readonly BoolConfig RdbDelSyncFiles = new("rdb-del-sync-files", false);
+    // Copy-on-write cost of snapshots (RedisLite's own; ARCHITECTURE.md section 5, native/cow.h).
+    /// <summary>The BGSAVE child releases (MADV_DONTNEED) region page runs it has written out, as Redis's dismissObject.</summary>
+    public readonly BoolConfig RdbChildDismiss = new("rdb-child-dismiss", true);
+    /// <summary>madvise(MADV_HUGEPAGE) on the region (THP in madvise mode): fewer TLB misses, but a COW may copy 2 MiB.</summary>
+    public readonly BoolConfig RegionHugepages = new("region-hugepages", false);
+    /// <summary>Count the region pages the parent copies during a BGSAVE (pagemap sampler thread).</summary>
+    public readonly BoolConfig CowCounting = new("cow-counting", true);
+    /// <summary>While a snapshot child lives, skip writes that are not needed (LRU clock, rehash steps, resizes). Off only to measure it.</summary>
+    public readonly BoolConfig CowAvoidWrites = new("cow-avoid-writes", true);
+    /// <summary>The pagemap file the counting reads; any other path simulates an unreadable pagemap (tests).</summary>
+    public readonly StringConfig CowPagemapPath = new("cow-pagemap-path", "/proc/self/pagemap", ConfigFlags.Protected);
     public readonly BoolConfig AppendOnly = new("appendonly", false);
     public readonly StringConfig AppendFilename = new("appendfilename", "appendonly.aof", ConfigFlags.Immutable);
     public readonly StringConfig AppendDirname = new("appenddirname", "appendonlydir", ConfigFlags.Immutable);

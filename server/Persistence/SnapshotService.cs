@@ -53,6 +53,7 @@ public sealed class SnapshotService(RedisServer server)
     {
         var dir = Marshal.StringToCoTaskMemUTF8(Path.GetFullPath(server.Config.Dir.Value));
         var file = Marshal.StringToCoTaskMemUTF8(server.Config.DbFilename.Value);
+        var pagemap = Marshal.StringToCoTaskMemUTF8(server.Config.CowPagemapPath.Value);
         try
         {
             var job = new RlSaveJob
@@ -67,6 +68,10 @@ public sealed class SnapshotService(RedisServer server)
                 Checksum = server.Config.RdbChecksum.Value ? 1 : 0,
                 DirectIo = server.Config.RdbDirectIo.Value ? 1 : 0,
                 ReportFd = -1,
+                PagemapPath = pagemap,
+                CowPages = server.Keyspace.Region.Header.Top / RegionLayout.PageSize,
+                CowCounting = server.Config.CowCounting.Value ? 1 : 0,
+                ChildDismiss = server.Config.RdbChildDismiss.Value ? 1 : 0,
             };
             return run(job);
         }
@@ -74,6 +79,7 @@ public sealed class SnapshotService(RedisServer server)
         {
             Marshal.FreeCoTaskMem(dir);
             Marshal.FreeCoTaskMem(file);
+            Marshal.FreeCoTaskMem(pagemap);
         }
     }
 
@@ -134,12 +140,23 @@ public sealed class SnapshotService(RedisServer server)
         P.CurrentSaveKeysProcessed = 0;
         P.CurrentCowSize = P.CurrentCowPeak = 0;
         P.CurrentCowSizeUpdatedMs = 0;
+        _cowSum = 0;
+        _cowSamples = 0;
+        P.CowCurrent = new CowReport
+        {
+            ForkUsec = forkUs,
+            Dismiss = server.Config.RdbChildDismiss.Value,
+            Hugepages = server.Config.RegionHugepages.Value,
+        };
         _bytesWritten = 0;
         _childClock.Restart();
         // While the child shares the region, avoid page writes that are not needed (each first
         // write to a page is a COW copy): no rehash, no LRU clock updates.
-        server.Keyspace.ChildActive = true;
-        Dict.ResizeAllowed = false;
+        if (server.Config.CowAvoidWrites.Value)
+        {
+            server.Keyspace.ChildActive = true;
+            Dict.ResizeAllowed = false;
+        }
         Log.Notice($"Background saving started by pid {pid}");
         return null;
     }
@@ -158,13 +175,17 @@ public sealed class SnapshotService(RedisServer server)
                 P.CurrentCowSize = r.CowBytes;
                 P.CurrentCowPeak = Math.Max(P.CurrentCowPeak, r.CowBytes);
                 P.CurrentCowSizeUpdatedMs = Environment.TickCount64;
+                _cowSum += r.CowBytes;
+                _cowSamples++;
             }
+            P.CowCurrent?.ChildTimeline.Add(new ChildCowSample(_childClock.ElapsedMilliseconds, r.CowBytes, r.RegionCowBytes, r.DismissedBytes, r.SmapsCostUs));
             if (r.Kind == RlChildReport.Done)
             {
                 _doneReceived = true;
                 _done = r;
             }
         }
+        if (P.CowCurrent is { } cow) SnapshotInterop.CowGetStats(out cow.Parent);
         int polled = SnapshotInterop.ChildPoll(ChildPid, out int exitStatus);
         // The .NET runtime may reap our child before we do (it has its own SIGCHLD handling):
         // then the pipe's EOF is the end of the child.
@@ -186,11 +207,14 @@ public sealed class SnapshotService(RedisServer server)
         server.Keyspace.ChildActive = false;
         Dict.ResizeAllowed = true;
         P.RdbLastBgsaveTimeSec = (long)Math.Round(_childClock.Elapsed.TotalSeconds);
+        FinishCowReport();
         bool ok = exitStatus == 0 && _doneReceived && _done.Status == 0;
         if (ok)
         {
             Log.Notice($"DB saved on disk");
-            Log.Notice($"Fork CoW for RDB: current {P.CurrentCowSize >> 20} MB, peak {P.CurrentCowPeak >> 20} MB, average {P.CurrentCowPeak >> 20} MB");
+            long avg = _cowSamples > 0 ? _cowSum / _cowSamples : 0;
+            Log.Notice($"Fork CoW for RDB: current {P.CurrentCowSize >> 20} MB, peak {P.CurrentCowPeak >> 20} MB, average {avg >> 20} MB");
+            LogParentCow();
             Log.Notice("Background saving terminated with success");
             server.Dirty -= _dirtyAtFork;
             server.LastSaveUnix = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
@@ -212,6 +236,39 @@ public sealed class SnapshotService(RedisServer server)
         P.RdbLastCowSize = P.CurrentCowPeak;
         P.CurrentCowSize = 0;
         P.CurrentCowPeak = 0;
+    }
+
+    private long _cowSum, _cowSamples;
+
+    /// <summary>Stops the parent's sampler (the child has ended) and keeps its final account as the last one.</summary>
+    private void FinishCowReport()
+    {
+        var cow = P.CowCurrent;
+        P.CowCurrent = null;
+        if (cow == null) return;
+        SnapshotInterop.CowFinish();
+        SnapshotInterop.CowGetStats(out cow.Parent);
+        cow.ParentTimeline = SnapshotInterop.CowTimeline();
+        cow.SnapshotMs = _childClock.ElapsedMilliseconds;
+        cow.Error = server.Config.CowCounting.Value
+            ? CowReport.Explain(cow.Parent, server.Config.CowPagemapPath.Value)
+            : "cow-counting is off";
+        P.CowLast = cow;
+    }
+
+    private void LogParentCow()
+    {
+        var cow = P.CowLast;
+        if (cow == null) return;
+        if (!cow.Available)
+        {
+            Log.Notice($"Fork CoW pages copied by the parent: unavailable ({cow.Error})");
+            return;
+        }
+        Log.Notice($"Fork CoW pages copied by the parent: {cow.Parent.PagesCopied} of {cow.Parent.PresentPages} region pages " +
+                   $"({cow.CopiedPerc:0.##}%, {(cow.Parent.PagesCopied * RegionLayout.PageSize) >> 20} MB), " +
+                   $"{cow.Parent.Minflt} minor faults, method {cow.Method}{(cow.Exact ? "" : " (upper bound: dismissed pages count as exclusive)")}, {cow.Parent.Samples} samples " +
+                   $"(avg {cow.AvgSampleUs} us, max {cow.Parent.SampleCostMaxUs} us, avg CPU {cow.AvgSampleCpuUs} us)");
     }
 
     private static void TryDelete(string path)

@@ -59,6 +59,81 @@ public static class PersistenceInfo
         }
 
         if (server.Loading) WriteLoading(info, p, nowSec);
+        WriteCow(info, p);
+    }
+
+    /// <summary>
+    /// RedisLite's own copy-on-write fields, after all of Redis's (so those keep their positions):
+    /// the parent's exact count of region pages copied (native/cow.h). Counts are -1 and
+    /// cow_counting says "unavailable" (cow_last_error says why) when pagemap could not be read.
+    /// </summary>
+    private static void WriteCow(InfoText info, PersistenceStatus p)
+    {
+        var cur = p.CowCurrent;
+        var last = p.CowLast;
+        info.Field("cow_current_pages_copied", cur?.PagesCopied ?? -1);
+        info.Field("cow_counting", (cur ?? last)?.Method ?? "off");
+        info.Field("cow_last_pages_copied", last?.PagesCopied ?? -1);
+        info.Field("cow_last_exact", last?.Exact ?? false);
+        info.Field("cow_last_faults", last is { Available: true } ? last.Parent.Minflt : -1);
+        info.Field("cow_last_region_pages", last is { Available: true } ? last.Parent.PresentPages : -1);
+        info.Field("cow_last_copied_perc", last?.CopiedPerc ?? 0);
+        info.Field("cow_last_child_region_dirty", last?.ChildRegionPeak ?? 0);
+        info.Field("cow_last_dismissed_bytes", last?.DismissedBytes ?? 0);
+        info.Field("cow_last_samples", last?.Parent.Samples ?? 0);
+        info.Field("cow_last_sample_avg_usec", last?.AvgSampleUs ?? 0);
+        info.Field("cow_last_sample_max_usec", last?.Parent.SampleCostMaxUs ?? 0);
+        info.Field("cow_last_sample_cpu_avg_usec", last?.AvgSampleCpuUs ?? 0);
+        info.Field("cow_last_baseline_usec", last?.Parent.BaselineCostUs ?? 0);
+        if (last?.Error is { } err) info.Field("cow_last_error", err);
+    }
+
+    /// <summary>
+    /// INFO cow (asked for by name only): the last snapshot's switches, totals and both timelines,
+    /// one line per sample in INFO keyspace's key=value style. parent_N: the parent's pagemap
+    /// samples (ms since fork, pages copied, minor faults, sample cost); child_N: the child's
+    /// reports (ms since fork, Private_Dirty total and of the region, bytes dismissed).
+    /// </summary>
+    public static void WriteCowSection(InfoText info, RedisServer server)
+    {
+        var p = server.Persistence;
+        var r = p.CowCurrent ?? p.CowLast;
+        info.Section("Cow");
+        info.Field("cow_snapshot_in_progress", p.CowCurrent != null);
+        if (r == null) return;
+        info.Field("cow_counting", r.Method);
+        if (r.Error != null) info.Field("cow_error", r.Error);
+        info.Field("rdb_child_dismiss", r.Dismiss ? "yes" : "no");
+        info.Field("region_hugepages", r.Hugepages ? "yes" : "no");
+        info.Field("fork_usec", r.ForkUsec);
+        info.Field("snapshot_msec", r.SnapshotMs);
+        info.Field("pages_copied", r.PagesCopied);
+        info.Field("pages_copied_exact", r.Exact);
+        info.Field("region_pages_at_fork", r.Parent.RegionPages);
+        info.Field("present_pages_at_fork", r.Parent.PresentPages);
+        info.Field("copied_perc", r.CopiedPerc);
+        info.Field("minor_faults", r.Parent.Minflt);
+        info.Field("final_sample_at_child_exit", r.Parent.FinalExact != 0);
+        info.Field("baseline_ready_usec", r.Parent.BaselineUs);
+        info.Field("baseline_cost_usec", r.Parent.BaselineCostUs);
+        info.Field("samples", r.Parent.Samples);
+        info.Field("sample_avg_usec", r.AvgSampleUs);
+        info.Field("sample_max_usec", r.Parent.SampleCostMaxUs);
+        info.Field("sample_cpu_avg_usec", r.AvgSampleCpuUs);
+        info.Field("child_peak_private_dirty", r.ChildPeak);
+        info.Field("child_peak_region_private_dirty", r.ChildRegionPeak);
+        info.Field("child_dismissed_bytes", r.DismissedBytes);
+        var timeline = p.CowCurrent != null ? Persistence.SnapshotInterop.CowTimeline() : r.ParentTimeline;
+        for (int i = 0; i < timeline.Length; i++)
+        {
+            var t = timeline[i];
+            info.Field($"parent_{i}", $"t_ms={t.TUs / 1000},pages_copied={t.PagesCopied},faults={t.Minflt},cost_us={t.CostUs},cpu_us={t.CpuUs}");
+        }
+        for (int i = 0; i < r.ChildTimeline.Count; i++)
+        {
+            var c = r.ChildTimeline[i];
+            info.Field($"child_{i}", $"t_ms={c.TimeMs},private_dirty={c.PrivateDirty},region_private_dirty={c.RegionPrivateDirty},dismissed={c.DismissedBytes},smaps_us={c.SmapsCostUs}");
+        }
     }
 
     private static void WriteLoading(InfoText info, PersistenceStatus p, long nowSec)

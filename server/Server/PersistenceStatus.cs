@@ -57,6 +57,10 @@ public sealed class PersistenceStatus
 
     public long ModuleForkLastCowSize;
 
+    // Copy-on-write accounts (RedisLite's cow_* fields): the running BGSAVE's and the last one's.
+    public Persistence.CowReport? CowCurrent;
+    public Persistence.CowReport? CowLast;
+
     // Fork statistics (INFO stats).
     public long LatestForkUsec;
     public long TotalForks;

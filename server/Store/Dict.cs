@@ -12,8 +12,9 @@ namespace RedisLite.Store;
 /// its database's key index and expires index through two chain fields) and
 /// <see cref="RlHent"/> collection elements.
 ///
-/// While a snapshot child is alive, <see cref="ResizeAllowed"/> is false and tables only grow
-/// past a 5:1 load (Redis's dict_force_resize_ratio): rehashing writes every bucket page, and
+/// While a snapshot child is alive, <see cref="ResizeAllowed"/> is false: tables only grow past a
+/// 5:1 load (Redis's dict_force_resize_ratio), and a rehash in progress pauses (no step per
+/// lookup or insert, as Redis 7.2's DICT_RESIZE_AVOID): rehashing writes every bucket page, and
 /// every first write to a page then costs a COW copy.
 /// </summary>
 public sealed unsafe class Dict
@@ -59,6 +60,13 @@ public sealed unsafe class Dict
 
     public ulong Count => _d->T0.Used + _d->T1.Used;
     public bool IsRehashing => _d->RehashIdx != -1;
+
+    /// <summary>
+    /// A rehash in progress advances unless a child shares the region; even then it goes on once
+    /// the new table holds more than 5 entries per bucket (the forced ratio), because a paused
+    /// rehash also stops the table from growing and chains would lengthen without bound.
+    /// </summary>
+    private bool MayRehash => ResizeAllowed || Count / Math.Max(_d->T1.Size, 1) > ForceResizeRatio;
     /// <summary>Buckets in the table(s), for INFO and tests.</summary>
     public ulong BucketCount => _d->T0.Size + _d->T1.Size;
 
@@ -79,7 +87,7 @@ public sealed unsafe class Dict
     public ulong Find(ReadOnlySpan<byte> key, ulong hash)
     {
         if (Count == 0) return 0;
-        if (IsRehashing) RehashStep(1);
+        if (IsRehashing && MayRehash) RehashStep(1);
         for (int t = 0; t < 2; t++)
         {
             ref var table = ref Table(t);
@@ -101,7 +109,7 @@ public sealed unsafe class Dict
     /// <summary>Links a record (not already present) into the index.</summary>
     public void Add(ulong entry)
     {
-        if (IsRehashing) RehashStep(1);
+        if (IsRehashing && MayRehash) RehashStep(1);
         ExpandIfNeeded();
         int t = IsRehashing ? 1 : 0;
         ref var table = ref Table(t);
@@ -115,7 +123,7 @@ public sealed unsafe class Dict
     public bool Remove(ulong entry)
     {
         if (Count == 0) return false;
-        if (IsRehashing) RehashStep(1);
+        if (IsRehashing && MayRehash) RehashStep(1);
         ulong hash = HashOf(entry);
         for (int t = 0; t < 2; t++)
         {
@@ -296,7 +304,7 @@ public sealed unsafe class Dict
     public ulong RandomEntry(Random rng)
     {
         if (Count == 0) return 0;
-        if (IsRehashing) RehashStep(1);
+        if (IsRehashing && MayRehash) RehashStep(1);
         ulong e;
         if (IsRehashing)
         {

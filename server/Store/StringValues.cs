@@ -161,9 +161,14 @@ public static unsafe class StringValues
         {
             var s = (RlStr*)ks.Region.Ptr(r.Value);
             var span = new Span<byte>((byte*)s + sizeof(RlStr), (int)len);
-            span[(int)s->Len..].Clear();
-            s->Len = (ulong)len;
-            r.Encoding = RegionLayout.EncRaw;
+            // Write only what changes: during a snapshot every first write to a page is a COW
+            // copy, so an overwrite in place must not also dirty the header's or record's page.
+            if (s->Len != (ulong)len)
+            {
+                span[(int)s->Len..].Clear();
+                s->Len = (ulong)len;
+            }
+            if (r.Encoding != RegionLayout.EncRaw) r.Encoding = RegionLayout.EncRaw;
             return span;
         }
         ulong block = ks.Alloc.Alloc((ulong)sizeof(RlStr) + (ulong)len);

@@ -12,11 +12,11 @@ public class RegionLayoutTests
         ("rl_dict_table", typeof(RlDictTable)), ("rl_dict", typeof(RlDict)), ("rl_db", typeof(RlDb)),
         ("rl_key", typeof(RlKey)), ("rl_str", typeof(RlStr)), ("rl_hent", typeof(RlHent)), ("rl_free_chunk", typeof(RlFreeChunk)),
         ("rl_region_header", typeof(RlRegionHeader)), ("rl_save_job", typeof(RlSaveJob)),
-        ("rl_child_report", typeof(RlChildReport)),
         ("rl_zset", typeof(RlZset)), ("rl_zsl_level", typeof(RlZslLevel)), ("rl_zsl_node", typeof(RlZslNode)),
         ("rl_zset_hval", typeof(RlZsetHval)),
         ("rl_quicklist", typeof(RlQuicklist)), ("rl_qlnode", typeof(RlQlNode)),
         ("rl_intset", typeof(RlIntset)),
+        ("rl_child_report", typeof(RlChildReport)), ("rl_cow_sample", typeof(RlCowSample)), ("rl_cow_stats", typeof(RlCowStats)),
     ];
 
     [Fact]
@@ -66,6 +66,8 @@ public class RegionLayoutTests
         string csName = ConstantName(name);
         if (csName.StartsWith("RlChildReport.", StringComparison.Ordinal))
             return Convert.ToInt64(typeof(RlChildReport).GetField(csName[14..])!.GetValue(null));
+        if (csName.StartsWith("RlCowStats.", StringComparison.Ordinal))
+            return Convert.ToInt64(typeof(RlCowStats).GetField(csName[11..])!.GetValue(null));
         var fieldInfo = typeof(RegionLayout).GetField(csName, BindingFlags.Public | BindingFlags.Static | BindingFlags.IgnoreCase)
                         ?? throw new Xunit.Sdk.XunitException($"no C# constant RegionLayout.{csName} for {name}");
         return Convert.ToInt64(fieldInfo.GetValue(null) is ulong u ? unchecked((long)u) : fieldInfo.GetValue(null));
@@ -82,6 +84,10 @@ public class RegionLayoutTests
             ["RL_REGION_MAGIC"] = "Magic", ["RL_REGION_VERSION"] = "Version", ["RL_ENC_HT"] = "EncHt",
             ["RL_REPORT_MAGIC"] = "RlChildReport.ReportMagic", ["RL_REPORT_PROGRESS"] = "RlChildReport.Progress",
             ["RL_REPORT_DONE"] = "RlChildReport.Done",
+            ["RL_COW_OFF"] = "RlCowStats.Off", ["RL_COW_WAITING"] = "RlCowStats.Waiting", ["RL_COW_COUNTING"] = "RlCowStats.Counting",
+            ["RL_COW_DONE"] = "RlCowStats.Done", ["RL_COW_UNAVAILABLE"] = "RlCowStats.Unavailable",
+            ["RL_COW_METHOD_NONE"] = "RlCowStats.MethodNone", ["RL_COW_METHOD_PFN"] = "RlCowStats.MethodPfn",
+            ["RL_COW_METHOD_EXCLUSIVE"] = "RlCowStats.MethodExclusive",
         };
         if (map.TryGetValue(c, out var m)) return m;
         string s = c.StartsWith("RL_", StringComparison.Ordinal) ? c[3..] : c;
