@@ -17,7 +17,7 @@ namespace RedisLite.Store;
 /// </summary>
 public static unsafe class HashValues
 {
-    private static Dict OpenDict(Keyspace ks, ulong dict) => new(ks.Region, ks.Alloc, dict, null);
+    private static Dict OpenDict(Keyspace ks, ulong dict) => ElementTables.Open(ks, dict);
 
     /// <summary>The limits that decide the encoding (hash-max-listpack-entries / -value).</summary>
     public readonly record struct Limits(long MaxEntries, long MaxValue);
@@ -31,12 +31,7 @@ public static unsafe class HashValues
         r.Value = new Listpack(ks).Create();
     }
 
-    private static ulong NewDict(Keyspace ks)
-    {
-        ulong d = ks.Alloc.Alloc((ulong)sizeof(RlDict));
-        _ = new Dict(ks.Region, ks.Alloc, d, Dict.EntryLayout.Elements);
-        return d;
-    }
+    private static ulong NewDict(Keyspace ks) => ElementTables.New(ks);
 
     public static long Count(Keyspace ks, ulong rec)
     {
@@ -257,9 +252,7 @@ public static unsafe class HashValues
             ks.Alloc.Free(r.Value);
             return;
         }
-        var alloc = ks.Alloc;
-        OpenDict(ks, r.Value).Clear(e => alloc.Free(e));
-        alloc.Free(r.Value);
+        ElementTables.Free(ks, r.Value);
     }
 
     /// <summary>Value copier for COPY: same encoding, blocks of its own.</summary>
@@ -273,12 +266,7 @@ public static unsafe class HashValues
             d.Value = new Listpack(ks).FromBytes(new Listpack(ks).Image(s.Value));
             return;
         }
-        ulong dictOff = NewDict(ks);
-        var to = OpenDict(ks, dictOff);
-        var from = OpenDict(ks, s.Value);
-        foreach (ulong e in from.Entries())
-            to.Add(NewElement(ks, ElementField(ks, e), ElementValue(ks, e), ((RlHent*)ks.Region.Ptr(e))->Hash));
-        d.Value = dictOff;
+        ks.Rec(dst).Value = ElementTables.Copy(ks, s.Value);
     }
 
     /// <summary>The region blocks a hash value owns (for audits).</summary>

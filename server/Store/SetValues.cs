@@ -21,7 +21,7 @@ namespace RedisLite.Store;
 /// </summary>
 public static unsafe class SetValues
 {
-    private static Dict OpenDict(Keyspace ks, ulong dict) => new(ks.Region, ks.Alloc, dict, null);
+    private static Dict OpenDict(Keyspace ks, ulong dict) => ElementTables.Open(ks, dict);
     private static readonly int HentSize = sizeof(RlHent);
 
     /// <summary>Makes the record an empty set whose encoding suits its first member (setTypeCreate).</summary>
@@ -50,12 +50,7 @@ public static unsafe class SetValues
         r.Value = Intset.Create(ks);
     }
 
-    private static ulong NewDict(Keyspace ks)
-    {
-        ulong d = ks.Alloc.Alloc((ulong)sizeof(RlDict));
-        _ = new Dict(ks.Region, ks.Alloc, d, Dict.EntryLayout.Elements);
-        return d;
-    }
+    private static ulong NewDict(Keyspace ks) => ElementTables.New(ks);
 
     /// <summary>Members that an intset can hold: Redis's string2ll (no leading zeros, no '+', no spaces).</summary>
     public static bool IsIntMember(ReadOnlySpan<byte> m, out long v) => StringValues.TryParseCanonicalInt(m, out v);
@@ -197,9 +192,7 @@ public static unsafe class SetValues
             ks.Alloc.Free(r.Value);
             return;
         }
-        var alloc = ks.Alloc;
-        OpenDict(ks, r.Value).Clear(e => alloc.Free(e));
-        alloc.Free(r.Value);
+        ElementTables.Free(ks, r.Value);
     }
 
     /// <summary>Value copier for COPY: same encoding, blocks of its own.</summary>
@@ -213,15 +206,7 @@ public static unsafe class SetValues
             d.Value = Intset.FromBytes(ks, Intset.Image(ks, s.Value));
             return;
         }
-        ulong dictOff = NewDict(ks);
-        var to = OpenDict(ks, dictOff);
-        var from = OpenDict(ks, s.Value);
-        foreach (ulong e in from.Entries())
-        {
-            var m = from.KeyOf(e);
-            to.Add(NewMember(ks, m, ((RlHent*)ks.Region.Ptr(e))->Hash));
-        }
-        ks.Rec(dst).Value = dictOff;
+        ks.Rec(dst).Value = ElementTables.Copy(ks, s.Value);
     }
 
     /// <summary>The region blocks a set value owns (for audits): (offset, what).</summary>
