@@ -24,17 +24,6 @@ int rl_rdb_put_set(rl_out *o, const uint8_t *base, const rl_key *k, const char *
     const rl_dict *d = AT(base, k->value, rl_dict);
     rl_rdb_put_byte(o, RDB_TYPE_SET);
     rl_rdb_put_string(o, (const uint8_t *)(k + 1), k->key_len);
-    rl_rdb_put_len(o, d->t[0].used + d->t[1].used);
-    for (int t = 0; t < 2; t++) {
-        if (d->t[t].size == 0) continue;
-        const uint64_t *buckets = AT(base, d->t[t].buckets, uint64_t);
-        for (uint64_t b = 0; b < d->t[t].size; b++) {
-            for (uint64_t e = buckets[b]; e != 0;) {
-                const rl_hent *h = AT(base, e, rl_hent);
-                rl_rdb_put_string(o, (const uint8_t *)(h + 1), h->key_len);
-                e = h->next;
-            }
-        }
-    }
+    rl_rdb_put_hents(o, base, d, 0);
     return 0;
 }

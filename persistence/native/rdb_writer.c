@@ -256,6 +256,23 @@ void rl_rdb_put_int_string(rl_out *o, int64_t v) {
     rl_out_write(o, buf, n);
 }
 
+void rl_rdb_put_hents(rl_out *o, const uint8_t *base, const rl_dict *d, int with_values) {
+    rl_rdb_put_len(o, d->t[0].used + d->t[1].used);
+    for (int t = 0; t < 2; t++) {
+        if (d->t[t].size == 0) continue;
+        const uint64_t *buckets = AT(base, d->t[t].buckets, uint64_t);
+        for (uint64_t b = 0; b < d->t[t].size; b++) {
+            for (uint64_t e = buckets[b]; e != 0;) {
+                const rl_hent *h = AT(base, e, rl_hent);
+                const uint8_t *key = (const uint8_t *)(h + 1);
+                rl_rdb_put_string(o, key, h->key_len);
+                if (with_values) rl_rdb_put_string(o, key + h->key_len, h->val_len);
+                e = h->next;
+            }
+        }
+    }
+}
+
 static void put_aux(rl_out *o, const char *k, const char *v, size_t vlen) {
     rl_rdb_put_byte(o, RDB_OPCODE_AUX);
     rl_rdb_put_string(o, (const uint8_t *)k, strlen(k));

@@ -61,6 +61,11 @@ size_t rl_rdb_format_ll(int64_t v, char *buf);                           /* buf:
 void rl_rdb_put_string(rl_out *o, const uint8_t *s, size_t len);         /* rdbSaveRawString (LZF) */
 void rl_rdb_put_int_string(rl_out *o, int64_t v);                        /* rdbSaveLongLongAsStringObject */
 
+/* The element count of an rl_dict of rl_hent (hash fields, set members), then each element's key
+ * string and, with with_values, its value string, walking both tables (during a rehash every
+ * element is in exactly one). */
+void rl_rdb_put_hents(rl_out *o, const uint8_t *base, const rl_dict *d, int with_values);
+
 /* Region offsets to typed pointers (the child reads the region through its own mapping). */
 #define AT(base, off, type) ((const type *)((base) + (off)))
 
