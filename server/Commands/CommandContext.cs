@@ -80,6 +80,26 @@ public sealed class CommandContext(RedisServer server, Client client)
         return rec;
     }
 
+    /// <summary>What the typed lookups return after they replied WRONGTYPE.</summary>
+    public const ulong WrongTypeReplied = ulong.MaxValue;
+
+    /// <summary>
+    /// <see cref="LookupRead(ReadOnlySpan{byte})"/> for a command of one type: the record, 0 if
+    /// missing, or <see cref="WrongTypeReplied"/> after replying WRONGTYPE when it holds another type.
+    /// </summary>
+    public ulong LookupRead(ReadOnlySpan<byte> key, byte type) => OfType(LookupRead(key), type);
+
+    /// <summary><see cref="LookupWrite(ReadOnlySpan{byte})"/> with the same type check as the read form.</summary>
+    public ulong LookupWrite(ReadOnlySpan<byte> key, byte type) => OfType(LookupWrite(key), type);
+
+    /// <summary>The type check of the typed lookups, for a record looked up earlier (0 passes).</summary>
+    public ulong OfType(ulong rec, byte type)
+    {
+        if (rec == 0 || Keyspace.Rec(rec).Type == type) return rec;
+        WrongType();
+        return WrongTypeReplied;
+    }
+
     private void Touch(ulong rec)
     {
         if (!Keyspace.ChildActive) Keyspace.TouchAccess(rec);

@@ -11,32 +11,19 @@ namespace RedisLite.Commands;
 /// </summary>
 public static class Hashes
 {
-    private const ulong WrongTypeReplied = ulong.MaxValue;
+    private const ulong WrongTypeReplied = CommandContext.WrongTypeReplied;
 
     private static HashValues.Limits Limits(CommandContext ctx) =>
         new(ctx.Server.Config.HashMaxListpackEntries.Value, ctx.Server.Config.HashMaxListpackValue.Value);
 
     /// <summary>The record if it holds a hash; 0 if missing; <see cref="WrongTypeReplied"/> after replying WRONGTYPE.</summary>
-    private static ulong Read(CommandContext ctx, ReadOnlySpan<byte> key)
-    {
-        ulong rec = ctx.LookupRead(key);
-        return Check(ctx, rec);
-    }
-
-    private static ulong Check(CommandContext ctx, ulong rec)
-    {
-        if (rec != 0 && ctx.Keyspace.Rec(rec).Type != RegionLayout.TypeHash)
-        {
-            ctx.WrongType();
-            return WrongTypeReplied;
-        }
-        return rec;
-    }
+    private static ulong Read(CommandContext ctx, ReadOnlySpan<byte> key) => ctx.LookupRead(key, RegionLayout.TypeHash);
+    private static ulong Write(CommandContext ctx, ReadOnlySpan<byte> key) => ctx.LookupWrite(key, RegionLayout.TypeHash);
 
     /// <summary>hashTypeLookupWriteOrCreate: the hash record, created empty (listpack) if missing.</summary>
     private static ulong WriteOrCreate(CommandContext ctx, ReadOnlySpan<byte> key)
     {
-        ulong rec = Check(ctx, ctx.LookupWrite(key));
+        ulong rec = Write(ctx, key);
         if (rec != 0) return rec;
         rec = ctx.Keyspace.Create(ctx.Db, key, RegionLayout.TypeHash, RegionLayout.EncListpack);
         HashValues.Init(ctx.Keyspace, rec);
@@ -133,7 +120,7 @@ public static class Hashes
 
     public static void HDel(CommandContext ctx)
     {
-        ulong rec = Check(ctx, ctx.LookupWrite(ctx.Args[1]));
+        ulong rec = Write(ctx, ctx.Args[1]);
         if (rec == WrongTypeReplied) return;
         long deleted = 0;
         if (rec != 0)

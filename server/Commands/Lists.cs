@@ -24,13 +24,10 @@ public static class Lists
     /// <summary>The list record for key, 0 if missing; false (WRONGTYPE replied) if the key holds another type.</summary>
     private static bool Lookup(CommandContext ctx, ReadOnlySpan<byte> key, bool write, out ulong rec)
     {
-        rec = write ? ctx.LookupWrite(key) : ctx.LookupRead(key);
-        if (rec != 0 && ctx.Keyspace.Rec(rec).Type != RegionLayout.TypeList)
-        {
-            ctx.WrongType();
-            return false;
-        }
-        return true;
+        rec = write ? ctx.LookupWrite(key, RegionLayout.TypeList) : ctx.LookupRead(key, RegionLayout.TypeList);
+        if (rec != CommandContext.WrongTypeReplied) return true;
+        rec = 0;
+        return false;
     }
 
     private static ulong Value(Keyspace ks, ulong rec) => ks.Rec(rec).Value;

@@ -10,22 +10,12 @@ namespace RedisLite.Commands;
 /// </summary>
 public static class Sets
 {
-    private const ulong WrongTypeReplied = ulong.MaxValue;
+    private const ulong WrongTypeReplied = CommandContext.WrongTypeReplied;
 
     private static long MaxIntset(CommandContext ctx) => ctx.Server.Config.SetMaxIntsetEntries.Value;
 
-    private static ulong Check(CommandContext ctx, ulong rec)
-    {
-        if (rec != 0 && ctx.Keyspace.Rec(rec).Type != RegionLayout.TypeSet)
-        {
-            ctx.WrongType();
-            return WrongTypeReplied;
-        }
-        return rec;
-    }
-
-    private static ulong Read(CommandContext ctx, ReadOnlySpan<byte> key) => Check(ctx, ctx.LookupRead(key));
-    private static ulong Write(CommandContext ctx, ReadOnlySpan<byte> key) => Check(ctx, ctx.LookupWrite(key));
+    private static ulong Read(CommandContext ctx, ReadOnlySpan<byte> key) => ctx.LookupRead(key, RegionLayout.TypeSet);
+    private static ulong Write(CommandContext ctx, ReadOnlySpan<byte> key) => ctx.LookupWrite(key, RegionLayout.TypeSet);
 
     private static ulong Create(CommandContext ctx, ReadOnlySpan<byte> key, ReadOnlySpan<byte> firstMember)
     {
@@ -118,7 +108,7 @@ public static class Sets
             ctx.Reply.Integer(0);
             return;
         }
-        if (Check(ctx, src) == WrongTypeReplied || Check(ctx, dst) == WrongTypeReplied) return;
+        if (ctx.OfType(src, RegionLayout.TypeSet) == WrongTypeReplied || ctx.OfType(dst, RegionLayout.TypeSet) == WrongTypeReplied) return;
         if (src == dst)
         {
             ctx.Reply.Integer(SetValues.Contains(ks, src, a[3]) ? 1 : 0);
@@ -267,8 +257,8 @@ public static class Sets
         var recs = new ulong[count];
         for (int i = 0; i < count; i++)
         {
-            ulong rec = write ? ctx.LookupWrite(ctx.Args[first + i]) : ctx.LookupRead(ctx.Args[first + i]);
-            if (Check(ctx, rec) == WrongTypeReplied) return null;
+            ulong rec = write ? Write(ctx, ctx.Args[first + i]) : Read(ctx, ctx.Args[first + i]);
+            if (rec == WrongTypeReplied) return null;
             recs[i] = rec;
         }
         return recs;

@@ -11,13 +11,13 @@ namespace RedisLite.Commands;
 /// as %.17g (<see cref="Network.RespWriter.Double"/>), ranges parsed as Redis's zslParseRange
 /// (strtod, "(" for an open end) and zslParseLexRange ("[", "(", "-", "+").
 /// Plain sets are accepted as inputs of ZUNION/ZINTER/ZDIFF/ZINTERCARD (every member scoring 1)
-/// through <see cref="SetMembers"/>, which the set type wires; until then a set input is WRONGTYPE.
+/// through <see cref="SetMembers"/>, wired at server start by <see cref="CrossTypeReaders"/>.
 /// </summary>
 public static class SortedSets
 {
     /// <summary>
-    /// Members of a plain set record, for set inputs of the zset algebra commands; wired by the
-    /// set type (Commands for sets). Null while no set type is present.
+    /// Members of a plain set record, for set inputs of the zset algebra commands; wired by
+    /// <see cref="CrossTypeReaders"/>.
     /// </summary>
     public static Func<Keyspace, ulong, IEnumerable<byte[]>>? SetMembers;
 
@@ -31,28 +31,9 @@ public static class SortedSets
     internal static ZSetLimits Limits(CommandContext ctx) =>
         new(ctx.Server.Config.ZsetMaxListpackEntries.Value, ctx.Server.Config.ZsetMaxListpackValue.Value);
 
-    /// <summary>The record if it holds a zset; 0 if missing; ulong.MaxValue after replying WRONGTYPE.</summary>
-    private static ulong Read(CommandContext ctx, ReadOnlySpan<byte> key)
-    {
-        ulong rec = ctx.LookupRead(key);
-        if (rec != 0 && ctx.Keyspace.Rec(rec).Type != RegionLayout.TypeZSet)
-        {
-            ctx.WrongType();
-            return ulong.MaxValue;
-        }
-        return rec;
-    }
-
-    private static ulong Write(CommandContext ctx, ReadOnlySpan<byte> key)
-    {
-        ulong rec = ctx.LookupWrite(key);
-        if (rec != 0 && ctx.Keyspace.Rec(rec).Type != RegionLayout.TypeZSet)
-        {
-            ctx.WrongType();
-            return ulong.MaxValue;
-        }
-        return rec;
-    }
+    /// <summary>The record if it holds a zset; 0 if missing; ulong.MaxValue (<see cref="CommandContext.WrongTypeReplied"/>) after replying WRONGTYPE.</summary>
+    private static ulong Read(CommandContext ctx, ReadOnlySpan<byte> key) => ctx.LookupRead(key, RegionLayout.TypeZSet);
+    private static ulong Write(CommandContext ctx, ReadOnlySpan<byte> key) => ctx.LookupWrite(key, RegionLayout.TypeZSet);
 
     /// <summary>getDoubleFromObject: strtod over the whole text, no leading space, no NaN, no overflow/underflow.</summary>
     public static bool TryParseScore(ReadOnlySpan<byte> s, out double value) =>

@@ -11,16 +11,7 @@ public static class Strings
     private const string StringTooLong = "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
 
     /// <summary>The record if it holds a string; 0 if missing; -1 (all bits) after replying WRONGTYPE.</summary>
-    private static ulong ReadString(CommandContext ctx, ReadOnlySpan<byte> key)
-    {
-        ulong rec = ctx.LookupRead(key);
-        if (rec != 0 && ctx.Keyspace.Rec(rec).Type != RegionLayout.TypeString)
-        {
-            ctx.WrongType();
-            return ulong.MaxValue;
-        }
-        return rec;
-    }
+    private static ulong ReadString(CommandContext ctx, ReadOnlySpan<byte> key) => ctx.LookupRead(key, RegionLayout.TypeString);
 
     private static void ReplyValue(CommandContext ctx, ulong rec)
     {
