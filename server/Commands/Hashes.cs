@@ -232,31 +232,7 @@ public static class Hashes
         var a = ctx.Args;
         if (a.Count >= 3)
         {
-            if (!StringValues.TryParseCanonicalInt(a[2], out long l))
-            {
-                ctx.Error(Errors.NotInteger);
-                return;
-            }
-            if (l == long.MinValue)
-            {
-                ctx.Error("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807");
-                return;
-            }
-            bool withValues = false;
-            if (a.Count > 4 || (a.Count == 4 && !a.Is(3, "WITHVALUES")))
-            {
-                ctx.SyntaxError();
-                return;
-            }
-            if (a.Count == 4)
-            {
-                withValues = true;
-                if (l < -long.MaxValue / 2 || l > long.MaxValue / 2)
-                {
-                    ctx.Error("ERR value is out of range");
-                    return;
-                }
-            }
+            if (!RandomCountArgs.TryParse(ctx, "WITHVALUES", out long l, out bool withValues)) return;
             RandomWithCount(ctx, l, withValues);
             return;
         }

@@ -773,23 +773,7 @@ public static class SortedSets
             ctx.Reply.Bulk(ZSetValues.Member(ks, r1, h, scratch));
             return;
         }
-        if (!StringValues.TryParseCanonicalInt(a[2], out long l))
-        {
-            ctx.Error(Errors.NotInteger);
-            return;
-        }
-        if (l == long.MinValue)
-        {
-            ctx.Error("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807");
-            return;
-        }
-        bool withScores = false;
-        if (a.Count > 4 || (a.Count == 4 && !a.Is(3, "WITHSCORES")))
-        {
-            ctx.SyntaxError();
-            return;
-        }
-        if (a.Count == 4) withScores = true;
+        if (!RandomCountArgs.TryParse(ctx, "WITHSCORES", out long l, out bool withScores)) return;
         ulong rec = Read(ctx, a[1]);
         if (rec == ulong.MaxValue) return;
         if (rec == 0 || l == 0)

@@ -208,6 +208,8 @@ public class ReferenceComparisonTests
         "= bzpopmin str 0", "= bzpopmin bzk -1", "= bzpopmin bzk abc", "= bzmpop abc 0 bzk min", "= bzmpop 0 1 bzk foo",
         "= bzmpop 0 1 bzk min count 0", "= bzmpop -1 1 bzk min", "= bzpopmin bzk 0.01", "= bzmpop 0.01 1 bzk max",
         "= zadd q 4611686018427387904 a 9223372036854775808 b -4611686018427387904 c -4611686018427387905 d 4611686018427388000000 e", "= zscan q 0",
+        "= zrandmember q -9223372036854775807 withscores", "= zrandmember missing 9223372036854775807 withscores",
+        "= zrandmember q 4611686018427387904 withscores", "= zrandmember q -9223372036854775808",
 
         // ---- hashes (listpack order is insertion order on both servers; hashtable replies compared as multisets)
         "= flushdb", "= hset h a 1 b 2 c hello", "= hset h a 10 d x", "= hgetall h", "= hget h a", "= hget h zz", "= hget missing a",
