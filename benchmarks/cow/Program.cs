@@ -23,13 +23,14 @@ public static class Program
         {
             if (s == "redis")
             {
-                if (File.Exists(o.RedisServer)) setups.Add(new ServerSetup("redis-7.0.15", false, true, false, true));
+                if (File.Exists(o.RedisServer)) setups.Add(new ServerSetup("redis-7.0.15", false, true, false, true, false));
                 else Console.Error.WriteLine($"{o.RedisServer} not installed: Redis runs skipped");
                 continue;
             }
-            // lite[:nodismiss][:thp][:noavoid]
+            // lite[:nodismiss][:nothp][:noavoid][:nofresh]: RedisLite's COW switches, each on (the
+            // server's defaults) unless named.
             var parts = s.Split(':');
-            setups.Add(new ServerSetup("redislite", true, !parts.Contains("nodismiss"), parts.Contains("thp"), !parts.Contains("noavoid")));
+            setups.Add(new ServerSetup("redislite", true, !parts.Contains("nodismiss"), !parts.Contains("nothp"), !parts.Contains("noavoid"), !parts.Contains("nofresh")));
         }
         long keys = o.DatasetBytes / o.ValueSize;
         var value = new byte[o.ValueSize];
@@ -92,6 +93,8 @@ public static class Program
             CowFaults = L("cow_last_faults"),
             ChildRegionDirty = L("cow_last_child_region_dirty"),
             DismissedBytes = L("cow_last_dismissed_bytes"),
+            HeldBytes = L("cow_last_held_bytes"),
+            FreshBytes = L("cow_last_fresh_bytes"),
             SampleAvgUs = L("cow_last_sample_avg_usec"),
             SampleMaxUs = L("cow_last_sample_max_usec"),
             SampleCpuAvgUs = L("cow_last_sample_cpu_avg_usec"),
@@ -121,7 +124,7 @@ public sealed class Options
     public long DatasetBytes = 1L << 30;
     public int ValueSize = 1024;
     public List<double> WriteRatios = [0, 1, 10, 50, 100];
-    public List<string> Setups = ["lite", "lite:nodismiss", "lite:thp", "lite:noavoid", "redis"];
+    public List<string> Setups = ["lite", "lite:nodismiss", "lite:nothp", "lite:noavoid", "lite:nofresh", "redis"];
     public bool Zipf;
     public int Pipeline = 8, Connections = 8;
     public int BeforeMs = 3000, AfterMs = 1000;
@@ -154,7 +157,7 @@ public sealed class Options
                 default:
                     Console.Error.WriteLine($"unknown option {a}\n" +
                         "usage: cow-bench --redislite-dll PATH [--redis-server PATH] [--out DIR] [--dataset-mb 1024] [--value-size 1024]\n" +
-                        "  [--write-ratios 0,1,10,50,100] [--setups lite,lite:nodismiss,lite:thp,lite:noavoid,redis] [--keys uniform|zipfian]\n" +
+                        "  [--write-ratios 0,1,10,50,100] [--setups lite,lite:nodismiss,lite:nothp,lite:noavoid,lite:nofresh,redis] [--keys uniform|zipfian]\n" +
                         "  [--pipeline 8] [--connections 8] [--before-ms 3000] [--after-ms 1000] [--rdb-key-save-delay 0]");
                     return null;
             }

@@ -26,18 +26,18 @@ public static class Report
     private static void WriteCsv(List<RunResult> rs, string path)
     {
         var sb = new StringBuilder();
-        sb.AppendLine("server,dismiss,thp,avoid_writes,write_pct,keys_dist,pipeline,connections,value_size,keys,used_memory,rss," +
+        sb.AppendLine("server,dismiss,thp,avoid_writes,fresh_pages,write_pct,keys_dist,pipeline,connections,value_size,keys,used_memory,rss," +
                       "fork_usec,snapshot_ms,rdb_last_cow_size,pages_copied,pages_copied_mb,region_pages_at_fork,cow_faults,proc_faults," +
-                      "child_region_dirty,dismissed_bytes,samples,sample_avg_us,sample_max_us,sample_cpu_avg_us,writes_during," +
+                      "child_region_dirty,dismissed_bytes,held_bytes,fresh_bytes,samples,sample_avg_us,sample_max_us,sample_cpu_avg_us,writes_during," +
                       "ops_before,p50_before_us,p99_before_us,p999_before_us,ops_during,p50_during_us,p99_during_us,p999_during_us");
         foreach (var r in rs)
         {
             var s = r.Setup;
             sb.AppendLine(string.Join(',',
                 s.Name, s.IsRedisLite ? (s.Dismiss ? "yes" : "no") : "redis", s.IsRedisLite ? (s.Hugepages ? "yes" : "no") : "n/a",
-                s.IsRedisLite ? (s.AvoidWrites ? "yes" : "no") : "n/a", F(r.WritePct), r.Zipf ? "zipfian" : "uniform", r.Pipeline,
+                s.IsRedisLite ? (s.AvoidWrites ? "yes" : "no") : "n/a", s.IsRedisLite ? (s.FreshPages ? "yes" : "no") : "n/a", F(r.WritePct), r.Zipf ? "zipfian" : "uniform", r.Pipeline,
                 r.Connections, r.ValueSize, r.Keys, r.UsedMemory, r.Rss, r.ForkUsec, r.SnapshotMs, r.RdbLastCowSize, r.PagesCopied,
-                F(r.PagesCopiedMb), r.RegionPagesAtFork, r.CowFaults, r.ProcFaults, r.ChildRegionDirty, r.DismissedBytes, r.Samples,
+                F(r.PagesCopiedMb), r.RegionPagesAtFork, r.CowFaults, r.ProcFaults, r.ChildRegionDirty, r.DismissedBytes, r.HeldBytes, r.FreshBytes, r.Samples,
                 r.SampleAvgUs, r.SampleMaxUs, r.SampleCpuAvgUs, r.WritesDuring, F(r.Before.OpsPerSec, "0"), r.Before.P50Us, r.Before.P99Us, r.Before.P999Us,
                 F(r.During.OpsPerSec, "0"), r.During.P50Us, r.During.P99Us, r.During.P999Us));
         }
@@ -76,17 +76,21 @@ public static class Report
         sb.AppendLine("Columns: **child COW** = rdb_last_cow_size (peak Private_Dirty reported by the child, as Redis); " +
                       "**parent copied** = RedisLite's exact count of region pages the parent copied during the snapshot " +
                       "(cow_last_pages_copied x 4 KiB); **child region** = the part of the child's Private_Dirty in the region's mapping " +
-                      "(RedisLite only: the rest is the child's own buffers and the .NET parent's heap pages copied); **faults** = minor faults of the server process while the child lived " +
+                      "(RedisLite only: the rest is the child's own buffers and the .NET parent's heap pages copied); " +
+                      "**held / fresh** = RedisLite only, with cow-fresh-pages: bytes of values freed during the snapshot and held until it ended " +
+                      "(old values that Redis would have overwritten in place, copying their pages) / bytes of never-used pages the region grew by " +
+                      "for the values written meanwhile (new memory, not copies; the sum of copied and fresh is the snapshot's whole memory cost); **faults** = minor faults of the server process while the child lived " +
                       "(/proc/PID/stat, both servers); **writes during** = SETs completed while the child lived (COW grows with these and " +
                       "with the snapshot's length, which varies with the machine's load); latencies are per pipelined batch round trips, in microseconds, " +
                       "*before* = the seconds before BGSAVE, *during* = while the child lived.");
         sb.AppendLine();
-        sb.AppendLine("| server | write % | child COW MB | child region MB | parent copied MB (pages) | writes during | faults | fork ms | snapshot s | ops/s before | ops/s during | p50 before/during | p99 before/during | p99.9 before/during |");
-        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        sb.AppendLine("| server | write % | child COW MB | child region MB | parent copied MB (pages) | held / fresh MB | writes during | faults | fork ms | snapshot s | ops/s before | ops/s during | p50 before/during | p99 before/during | p99.9 before/during |");
+        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in rs)
         {
             string copied = r.PagesCopied < 0 ? "n/a" : $"{F(r.PagesCopiedMb, "0.0")} ({r.PagesCopied})";
-            sb.AppendLine($"| {r.Setup.Label} | {F(r.WritePct)} | {Mb(r.RdbLastCowSize)} | {Mb(r.ChildRegionDirty)} | {copied} | {r.WritesDuring} | {r.ProcFaults} | " +
+            string heldFresh = r.Setup.IsRedisLite && r.HeldBytes >= 0 ? $"{Mb(r.HeldBytes)} / {Mb(r.FreshBytes)}" : "n/a";
+            sb.AppendLine($"| {r.Setup.Label} | {F(r.WritePct)} | {Mb(r.RdbLastCowSize)} | {Mb(r.ChildRegionDirty)} | {copied} | {heldFresh} | {r.WritesDuring} | {r.ProcFaults} | " +
                           $"{F(r.ForkUsec / 1000.0, "0.0")} | {F(r.SnapshotMs / 1000.0, "0.0")} | {F(r.Before.OpsPerSec, "0")} | {F(r.During.OpsPerSec, "0")} | " +
                           $"{r.Before.P50Us}/{r.During.P50Us} | {r.Before.P99Us}/{r.During.P99Us} | {r.Before.P999Us}/{r.During.P999Us} |");
         }

@@ -35,6 +35,10 @@ public sealed class RunResult
     public long CowFaults = -1;
     public long ChildRegionDirty = -1;
     public long DismissedBytes = -1;
+    /// <summary>RedisLite only (cow-fresh-pages): bytes freed during the snapshot and held until it ended.</summary>
+    public long HeldBytes = -1;
+    /// <summary>RedisLite only: bytes of never-used pages the region's top grew by during the snapshot (new memory, not copies).</summary>
+    public long FreshBytes = -1;
     public long SampleAvgUs = -1, SampleMaxUs = -1, SampleCpuAvgUs = -1, Samples = -1;
     /// <summary>SETs completed while the child lived: COW grows with these, not with the ratio alone.</summary>
     public long WritesDuring;

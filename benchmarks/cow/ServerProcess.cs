@@ -5,11 +5,11 @@ using System.Net.Sockets;
 namespace RedisLite.Benchmarks.Cow;
 
 /// <summary>Which server and which COW switches a run uses.</summary>
-public sealed record ServerSetup(string Name, bool IsRedisLite, bool Dismiss, bool Hugepages, bool AvoidWrites)
+public sealed record ServerSetup(string Name, bool IsRedisLite, bool Dismiss, bool Hugepages, bool AvoidWrites, bool FreshPages)
 {
     /// <summary>Short label used in tables and charts.</summary>
     public string Label => IsRedisLite
-        ? $"{Name} dismiss={(Dismiss ? "on" : "off")} thp={(Hugepages ? "on" : "off")}{(AvoidWrites ? "" : " avoid-writes=off")}"
+        ? $"{Name} dismiss={(Dismiss ? "on" : "off")} thp={(Hugepages ? "on" : "off")} fresh={(FreshPages ? "on" : "off")}{(AvoidWrites ? "" : " avoid-writes=off")}"
         : Name;
 }
 
@@ -43,7 +43,7 @@ public sealed class ServerProcess : IDisposable
             foreach (var a in new[]
             {
                 "--rdb-child-dismiss", setup.Dismiss ? "yes" : "no", "--region-hugepages", setup.Hugepages ? "yes" : "no",
-                "--cow-avoid-writes", setup.AvoidWrites ? "yes" : "no",
+                "--cow-avoid-writes", setup.AvoidWrites ? "yes" : "no", "--cow-fresh-pages", setup.FreshPages ? "yes" : "no",
             }) psi.ArgumentList.Add(a);
         }
         psi.RedirectStandardOutput = true;

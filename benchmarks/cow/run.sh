@@ -9,7 +9,7 @@
 #
 # Environment knobs (passed to the tool, see benchmarks/cow/Program.cs for all options):
 #   DATASET_MB (1024), VALUE_SIZE (1024), WRITE_RATIOS (0,1,10,50,100),
-#   SETUPS (lite,lite:nodismiss,lite:thp,lite:noavoid,redis), KEYS (uniform|zipfian),
+#   SETUPS (lite,lite:nodismiss,lite:nothp,lite:noavoid,lite:nofresh,redis), KEYS (uniform|zipfian),
 #   PIPELINE (8), CONNECTIONS (8), KEY_SAVE_DELAY (rdb-key-save-delay for both servers, 0),
 #   OUT (benchmarks/results), EXTRA (more options, verbatim).
 set -euo pipefail
@@ -27,7 +27,7 @@ dotnet "$ROOT/benchmarks/cow/bin/Release/net10.0/cow-bench.dll" \
     --dataset-mb "${DATASET_MB:-1024}" \
     --value-size "${VALUE_SIZE:-1024}" \
     --write-ratios "${WRITE_RATIOS:-0,1,10,50,100}" \
-    --setups "${SETUPS:-lite,lite:nodismiss,lite:thp,lite:noavoid,redis}" \
+    --setups "${SETUPS:-lite,lite:nodismiss,lite:nothp,lite:noavoid,lite:nofresh,redis}" \
     --keys "${KEYS:-uniform}" \
     --pipeline "${PIPELINE:-8}" \
     --connections "${CONNECTIONS:-8}" \

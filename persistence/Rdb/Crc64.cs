@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace RedisLite.Persistence.Rdb;
 
-/// <summary>CRC-64/Jones (Redis's RDB checksum), computed by the native library's slice-by-8 code.</summary>
+/// <summary>CRC-64/Jones (Redis's RDB checksum), computed by the native library (crc64.c).</summary>
 public static unsafe partial class Crc64
 {
     [LibraryImport(NativeLayout.Library, EntryPoint = "rl_crc64_init")]

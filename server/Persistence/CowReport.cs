@@ -20,6 +20,12 @@ public sealed class CowReport
     public long SnapshotMs;
     public bool Dismiss;
     public bool Hugepages;
+    /// <summary>cow-fresh-pages was on for this snapshot.</summary>
+    public bool FreshPages;
+    /// <summary>Bytes of blocks freed during the snapshot and held until it ended (cow-fresh-pages).</summary>
+    public long HeldBytes;
+    /// <summary>Bytes the region's top grew by during the snapshot: fresh pages, none of them copies.</summary>
+    public long FreshBytes;
     public string? Error;
 
     /// <summary>Peak of the child's Private_Dirty (Redis's rdb_last_cow_size), total and region mapping alone.</summary>

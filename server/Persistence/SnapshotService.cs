@@ -147,6 +147,7 @@ public sealed class SnapshotService(RedisServer server)
             ForkUsec = forkUs,
             Dismiss = server.Config.RdbChildDismiss.Value,
             Hugepages = server.Config.RegionHugepages.Value,
+            FreshPages = server.Config.CowFreshPages.Value,
         };
         _bytesWritten = 0;
         _childClock.Restart();
@@ -157,6 +158,11 @@ public sealed class SnapshotService(RedisServer server)
             server.Keyspace.ChildActive = true;
             Dict.ResizeAllowed = false;
         }
+        if (server.Config.CowFreshPages.Value) server.Keyspace.Alloc.BeginSharing();
+        // No new huge pages in the region while the child lives: khugepaged would collapse (copy)
+        // ranges the child still shares, and a fresh huge page costs 2 MiB of zeroing at the fault.
+        // Huge pages already there stay; a write to one splits it and copies 4 KiB.
+        if (server.Config.RegionHugepages.Value) server.Keyspace.Region.AdviseHugePages(false);
         Log.Notice($"Background saving started by pid {pid}");
         return null;
     }
@@ -206,6 +212,14 @@ public sealed class SnapshotService(RedisServer server)
         P.ChildPid = -1;
         server.Keyspace.ChildActive = false;
         Dict.ResizeAllowed = true;
+        var alloc = server.Keyspace.Alloc;
+        if (P.CowCurrent is { } cow && alloc.Sharing)
+        {
+            cow.HeldBytes = (long)alloc.HeldBytes;
+            cow.FreshBytes = (long)(alloc.Top - alloc.SharedTop);
+        }
+        alloc.EndSharing();
+        if (server.Config.RegionHugepages.Value) server.Keyspace.Region.AdviseHugePages(true);
         P.RdbLastBgsaveTimeSec = (long)Math.Round(_childClock.Elapsed.TotalSeconds);
         FinishCowReport();
         bool ok = exitStatus == 0 && _doneReceived && _done.Status == 0;

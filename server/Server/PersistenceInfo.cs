@@ -80,6 +80,8 @@ public static class PersistenceInfo
         info.Field("cow_last_copied_perc", last?.CopiedPerc ?? 0);
         info.Field("cow_last_child_region_dirty", last?.ChildRegionPeak ?? 0);
         info.Field("cow_last_dismissed_bytes", last?.DismissedBytes ?? 0);
+        info.Field("cow_last_held_bytes", last?.HeldBytes ?? 0);
+        info.Field("cow_last_fresh_bytes", last?.FreshBytes ?? 0);
         info.Field("cow_last_samples", last?.Parent.Samples ?? 0);
         info.Field("cow_last_sample_avg_usec", last?.AvgSampleUs ?? 0);
         info.Field("cow_last_sample_max_usec", last?.Parent.SampleCostMaxUs ?? 0);
@@ -105,6 +107,7 @@ public static class PersistenceInfo
         if (r.Error != null) info.Field("cow_error", r.Error);
         info.Field("rdb_child_dismiss", r.Dismiss ? "yes" : "no");
         info.Field("region_hugepages", r.Hugepages ? "yes" : "no");
+        info.Field("cow_fresh_pages", r.FreshPages ? "yes" : "no");
         info.Field("fork_usec", r.ForkUsec);
         info.Field("snapshot_msec", r.SnapshotMs);
         info.Field("pages_copied", r.PagesCopied);
@@ -123,6 +126,8 @@ public static class PersistenceInfo
         info.Field("child_peak_private_dirty", r.ChildPeak);
         info.Field("child_peak_region_private_dirty", r.ChildRegionPeak);
         info.Field("child_dismissed_bytes", r.DismissedBytes);
+        info.Field("held_bytes", r.HeldBytes);
+        info.Field("fresh_bytes", r.FreshBytes);
         var timeline = p.CowCurrent != null ? Persistence.SnapshotInterop.CowTimeline() : r.ParentTimeline;
         for (int i = 0; i < timeline.Length; i++)
         {

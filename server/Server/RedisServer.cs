@@ -70,7 +70,7 @@ public sealed class RedisServer : IDisposable
             : DefaultReservation;
         Keyspace = new Keyspace(reserve, (int)config.Databases.Value);
         Keyspace.KeyExpired += (_, _) => Stats.ExpiredKeys++;
-        // region-hugepages: THP for the region or not (a COW copy of a huge page may cost 2 MiB).
+        // region-hugepages: THP for the region or not (ServerConfig says why it is on by default).
         Keyspace.Region.AdviseHugePages(config.RegionHugepages.Value);
         config.RegionHugepages.Changed += () => Keyspace.Region.AdviseHugePages(config.RegionHugepages.Value);
         Keyspace.LfuMode = config.MaxMemoryPolicy.Value.Contains("lfu");

@@ -15,6 +15,15 @@ public sealed class RegionFullException() : Exception("region reservation exhaus
 /// Single-writer: callers hold the store lock. Freed slab chunks go on per-class free lists;
 /// freed page runs go on lists by page count and are reused exact-fit first, else split from a
 /// larger run. Runs are not coalesced and empty slabs are not returned (a known limit).
+///
+/// While a snapshot child shares the region (<see cref="BeginSharing"/>, config cow-fresh-pages),
+/// every page write the parent makes to a page present at the fork costs a 4 KiB copy. The
+/// allocator then keeps new blocks on fresh pages: it carves them above the fork-time top (or
+/// reuses blocks both allocated and freed since the fork) instead of reusing old free chunks, and
+/// it holds blocks freed from below that top instead of linking them into a free list (the link
+/// would be written into the block). Held blocks count as freed in <see cref="UsedBytes"/> and go
+/// on the free lists when the child ends (<see cref="EndSharing"/>). A SET that replaces a value
+/// then writes only its key record's page, not the old value's page too.
 /// </summary>
 public sealed unsafe class RegionAllocator
 {
@@ -25,6 +34,18 @@ public sealed unsafe class RegionAllocator
     private readonly Region _region;
     private readonly RlRegionHeader* _h;
     private readonly uint* _pageMap;
+
+    // Sharing with a snapshot child (see the class summary).
+    private bool _sharing;
+    // Top at the fork: blocks below it may be on pages the child shares.
+    private ulong _sharedTop;
+    // Blocks below _sharedTop freed while sharing, released to the free lists when it ends.
+    private readonly List<ulong> _held = [];
+    // Per class, the uncarved rest of the slab that was open at the fork (0 when none): its page
+    // holding the cursor is shared, so carving continues in a fresh slab and this rest goes to the
+    // free list when sharing ends.
+    private readonly ulong[] _parkedCursor = new ulong[RegionLayout.NumClasses];
+    private readonly ulong[] _parkedEnd = new ulong[RegionLayout.NumClasses];
 
     /// <summary>Formats a fresh region: header, page map, and nothing allocated.</summary>
     public RegionAllocator(Region region, ulong hashSeed)
@@ -69,17 +90,20 @@ public sealed unsafe class RegionAllocator
             int c = ClassBySize16[(int)((size + 15) >> 4)];
             ulong chunk = _h->ClassFree[c];
             ulong csize = ClassSizes[c];
-            if (chunk != 0)
+            // While sharing, the free list's head is fresh only if it was freed since the fork
+            // (older chunks are held, not listed, so fresh ones are always on top).
+            if (chunk != 0 && (!_sharing || chunk >= _sharedTop))
             {
                 _h->ClassFree[c] = *(ulong*)(_region.Base + chunk);
+            }
+            else if (_sharing)
+            {
+                chunk = CarveWhileSharing(c, csize);
             }
             else
             {
                 chunk = _h->ClassCursor[c];
-                if (chunk == 0 || chunk + csize > _h->ClassEnd[c])
-                {
-                    chunk = NewSlab(c);
-                }
+                if (chunk == 0 || chunk + csize > _h->ClassEnd[c]) chunk = NewSlab(c, AllocRun(SlabPages));
                 _h->ClassCursor[c] = chunk + csize;
             }
             _h->UsedBytes += csize;
@@ -114,8 +138,22 @@ public sealed unsafe class RegionAllocator
         };
     }
 
-    /// <summary>Returns a block to the allocator.</summary>
+    /// <summary>Returns a block to the allocator (while sharing, a block from before the fork is held until it ends).</summary>
     public void Free(ulong off)
+    {
+        ulong size = SizeOf(off);
+        _h->UsedBytes -= size;
+        if (_sharing && off < _sharedTop)
+        {
+            _held.Add(off);
+            HeldBytes += size;
+            return;
+        }
+        Release(off);
+    }
+
+    // Puts a block on its free list; the bytes-in-use count is the caller's business.
+    private void Release(ulong off)
     {
         uint e = _pageMap[off / RegionLayout.PageSize];
         switch (e & RegionLayout.PageKindMask)
@@ -124,35 +162,107 @@ public sealed unsafe class RegionAllocator
                 int c = (int)(e & RegionLayout.PageDataMask);
                 *(ulong*)(_region.Base + off) = _h->ClassFree[c];
                 _h->ClassFree[c] = off;
-                _h->UsedBytes -= ClassSizes[c];
                 break;
             case RegionLayout.PageRun:
-                ulong pages = e & RegionLayout.PageDataMask;
-                _h->UsedBytes -= pages * RegionLayout.PageSize;
-                PushFreeRun(off, pages);
+                PushFreeRun(off, e & RegionLayout.PageDataMask);
                 break;
             default:
                 throw new InvalidOperationException($"free of {off}, which is not an allocated block");
         }
     }
 
-    private ulong NewSlab(int c)
+    /// <summary>True between <see cref="BeginSharing"/> and <see cref="EndSharing"/>.</summary>
+    public bool Sharing => _sharing;
+
+    /// <summary>Bytes of blocks freed while sharing and held until it ends (counted as freed in <see cref="UsedBytes"/>).</summary>
+    public ulong HeldBytes { get; private set; }
+
+    /// <summary>Offsets of the blocks held until sharing ends (audits).</summary>
+    public IReadOnlyList<ulong> HeldBlocks => _held;
+
+    /// <summary>Top when sharing began (the fork); compare with <see cref="Top"/> for the pages carved since.</summary>
+    public ulong SharedTop => _sharedTop;
+
+    /// <summary>A snapshot child now shares the region: keep writes on fresh pages (see the class summary).</summary>
+    public void BeginSharing()
     {
-        ulong pages = RegionLayout.SlabSize / RegionLayout.PageSize;
-        ulong slab = AllocRun(pages);
+        if (_sharing) return;
+        _sharing = true;
+        _sharedTop = _h->Top;
+    }
+
+    /// <summary>The child is gone: release held blocks and the parked slab rests to the free lists.</summary>
+    public void EndSharing()
+    {
+        if (!_sharing) return;
+        _sharing = false;
+        foreach (ulong off in _held) Release(off);
+        _held.Clear();
+        HeldBytes = 0;
+        for (int c = 0; c < RegionLayout.NumClasses; c++)
+        {
+            ulong csize = ClassSizes[c];
+            for (ulong chunk = _parkedCursor[c]; _parkedEnd[c] != 0 && chunk + csize <= _parkedEnd[c]; chunk += csize)
+                Release(chunk);
+            _parkedCursor[c] = _parkedEnd[c] = 0;
+        }
+    }
+
+    private const ulong SlabPages = RegionLayout.SlabSize / RegionLayout.PageSize;
+
+    // Makes a run of SlabPages pages the open slab of class c; returns its first chunk.
+    private ulong NewSlab(int c, ulong slab)
+    {
         uint mark = RegionLayout.PageSlab | (uint)c;
         ulong first = slab / RegionLayout.PageSize;
-        for (ulong p = 0; p < pages; p++) _pageMap[first + p] = mark;
+        for (ulong p = 0; p < SlabPages; p++) _pageMap[first + p] = mark;
         ulong csize = ClassSizes[c];
         _h->ClassEnd[c] = slab + RegionLayout.SlabSize / csize * csize;
         return slab;
+    }
+
+    // A chunk of class c on a fresh page while sharing (no fresh free chunk was listed): the open
+    // slab if it was carved since the fork, else a new slab from the top (the old open slab's rest
+    // is parked until sharing ends). Only when the top is exhausted does it fall back to old free
+    // chunks and slabs, at the price of copies.
+    private ulong CarveWhileSharing(int c, ulong csize)
+    {
+        ulong cursor = _h->ClassCursor[c];
+        bool open = cursor != 0 && cursor + csize <= _h->ClassEnd[c];
+        if (open && cursor >= _sharedTop)
+        {
+            _h->ClassCursor[c] = cursor + csize;
+            return cursor;
+        }
+        ulong slab = open && _parkedEnd[c] != 0 ? 0 : TakeFromTop(SlabPages);
+        if (slab != 0)
+        {
+            if (open)
+            {
+                _parkedCursor[c] = cursor;
+                _parkedEnd[c] = _h->ClassEnd[c];
+            }
+            ulong chunk = NewSlab(c, slab);
+            _h->ClassCursor[c] = chunk + csize;
+            return chunk;
+        }
+        ulong head = _h->ClassFree[c];
+        if (head != 0)
+        {
+            _h->ClassFree[c] = *(ulong*)(_region.Base + head);
+            return head;
+        }
+        if (!open) cursor = NewSlab(c, AllocRun(SlabPages));
+        _h->ClassCursor[c] = cursor + csize;
+        return cursor;
     }
 
     // A run of pages from the free lists (exact fit, then split a larger run) or from the top.
     // Marks tails; the caller marks the first page.
     private ulong AllocRun(ulong pages)
     {
-        ulong run = 0;
+        // While sharing, free runs are old pages: take fresh ones from the top while they last.
+        ulong run = _sharing ? TakeFromTop(pages) : 0;
         for (int list = ListFor(pages); list < RegionLayout.RunLists && run == 0; list++)
         {
             ulong prev = 0;
@@ -168,15 +278,20 @@ public sealed unsafe class RegionAllocator
                 break;
             }
         }
-        if (run == 0)
-        {
-            run = _h->Top;
-            ulong end = run + pages * RegionLayout.PageSize;
-            if (end > _h->ReservedBytes) throw new RegionFullException();
-            _h->Top = end;
-        }
+        if (run == 0) run = TakeFromTop(pages);
+        if (run == 0) throw new RegionFullException();
         ulong firstPage = run / RegionLayout.PageSize;
         for (ulong p = 1; p < pages; p++) _pageMap[firstPage + p] = RegionLayout.PageRunTail;
+        return run;
+    }
+
+    // Pages from the never-used top of the region, or 0 when the reservation has no room.
+    private ulong TakeFromTop(ulong pages)
+    {
+        ulong run = _h->Top;
+        ulong end = run + pages * RegionLayout.PageSize;
+        if (end > _h->ReservedBytes) return 0;
+        _h->Top = end;
         return run;
     }
 
@@ -254,11 +369,26 @@ public sealed unsafe class RegionAllocator
                     break;
             }
         }
+        // Blocks held while sharing are not in use (UsedBytes left them): they count as free.
+        foreach (ulong off in _held)
+        {
+            uint e = _pageMap[off / RegionLayout.PageSize];
+            if ((e & RegionLayout.PageKindMask) == RegionLayout.PageSlab)
+            {
+                free[e & RegionLayout.PageDataMask]++;
+                continue;
+            }
+            runs--;
+            runPages -= e & RegionLayout.PageDataMask;
+            freeRuns++;
+            freeRunPages += e & RegionLayout.PageDataMask;
+        }
         var classes = new SizeClassStats[RegionLayout.NumClasses];
         for (int c = 0; c < RegionLayout.NumClasses; c++)
         {
-            // The open slab's uncarved tail counts as free.
+            // The open slab's uncarved tail counts as free, and so does a slab rest parked while sharing.
             ulong tail = _h->ClassCursor[c] != 0 ? (_h->ClassEnd[c] - _h->ClassCursor[c]) / ClassSizes[c] : 0;
+            tail += (_parkedEnd[c] - _parkedCursor[c]) / ClassSizes[c];
             ulong freeChunks = free[c] + tail;
             classes[c] = new SizeClassStats(ClassSizes[c], slabs[c], capacity[c] - freeChunks, freeChunks);
         }
@@ -335,7 +465,10 @@ public sealed unsafe class RegionAllocator
             }
         }
         if (freeRuns.Count != 0) throw new InvalidOperationException("a listed free run is not reachable in the page map");
-        ulong used = carved - freeSmall + runs;
+        // While sharing, held blocks are neither in use nor listed, and parked slab rests are uncarved.
+        ulong parked = 0;
+        for (int c = 0; c < RegionLayout.NumClasses; c++) parked += (_parkedEnd[c] - _parkedCursor[c]) / ClassSizes[c] * ClassSizes[c];
+        ulong used = carved - freeSmall - parked + runs - HeldBytes;
         if (used != _h->UsedBytes) throw new InvalidOperationException($"used bytes {_h->UsedBytes} but the books say {used}");
         return new AllocatorAudit(used, free);
     }

@@ -70,6 +70,14 @@ public class ModelBasedTests(ITestOutputHelper output)
                 server.Server.Keyspace.NowMs = server.NowMs;
                 activeExpire.Cycle(10);
             }
+            // A snapshot child's lifetime, simulated: the allocator keeps writes on fresh pages and
+            // holds freed blocks (cow-fresh-pages), which must change nothing a client sees.
+            if (step % 1500 == 0)
+            {
+                var alloc = server.Server.Keyspace.Alloc;
+                if (alloc.Sharing) alloc.EndSharing(); else alloc.BeginSharing();
+                Count("allocator sharing toggles");
+            }
             if (step % 500 == 0 || step == steps)
             {
                 server.Server.Keyspace.NowMs = server.NowMs;

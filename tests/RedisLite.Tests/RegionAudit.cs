@@ -63,6 +63,7 @@ public static unsafe class RegionAudit
         }
         ulong used = blocks.Aggregate(0UL, (s, b) => s + b.Size);
         foreach (ulong f in audit.FreeChunks) blocks.Add((f, alloc.SizeOf(f), "free chunk"));
+        foreach (ulong h in alloc.HeldBlocks) blocks.Add((h, alloc.SizeOf(h), "held block"));
         blocks.Sort((x, y) => x.Off.CompareTo(y.Off));
         for (int i = 1; i < blocks.Count; i++)
             if (blocks[i - 1].Off + blocks[i - 1].Size > blocks[i].Off)
