@@ -328,12 +328,18 @@ static int put_db(rl_out *o, const uint8_t *base, uint32_t dbnum, const rl_db *d
         const uint64_t *buckets = AT(base, tab->buckets, uint64_t);
         for (uint64_t b = 0; b < tab->size; b++) {
             /* The walk is bound by memory latency (records and values are scattered): fetch the
-             * record 16 buckets ahead and, once it is likely cached, its value 8 buckets ahead. */
+             * record 16 buckets ahead and, once it is likely cached, its value 8 buckets ahead,
+             * every cache line of it up to 1 KiB (the copy into the buffer reads them all). */
             if (b + 16 < tab->size && buckets[b + 16]) __builtin_prefetch(base + buckets[b + 16]);
             if (b + 8 < tab->size && buckets[b + 8]) {
                 const rl_key *ahead = AT(base, buckets[b + 8], rl_key);
-                if (ahead->type == RL_TYPE_STRING && ahead->encoding != RL_ENC_INT && ahead->value)
-                    __builtin_prefetch(base + ahead->value);
+                if (ahead->type == RL_TYPE_STRING && ahead->encoding != RL_ENC_INT && ahead->value) {
+                    const uint8_t *v = base + ahead->value;
+                    __builtin_prefetch(v);
+                    uint64_t len = ((const rl_str *)v)->len;
+                    if (len > 1024) len = 1024;
+                    for (uint64_t at = 64; at < len + sizeof(rl_str); at += 64) __builtin_prefetch(v + at);
+                }
             }
             for (uint64_t e = buckets[b]; e != 0;) {
                 const rl_key *k = AT(base, e, rl_key);
