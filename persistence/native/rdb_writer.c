@@ -15,7 +15,7 @@
 #include "crc64.h"
 #include "lzf.h"
 
-#define OUT_BUF (4u << 20)
+#define OUT_BUF (2u << 20)   /* x RL_OUT_BUFS: 8 MiB in all, the child's own Private_Dirty */
 #define LZF_SCRATCH (1u << 20)
 
 static void *map(size_t n) {
@@ -25,21 +25,22 @@ static void *map(size_t n) {
 
 static int write_all(int fd, const uint8_t *p, size_t n);
 
-/* The writer thread: checksum and write each full buffer the producer hands over. */
+/* The writer thread: checksum and write the queued buffers, oldest first. */
 static void *writer_main(void *arg) {
     rl_out *o = arg;
     pthread_mutex_lock(&o->mu);
     for (;;) {
-        while (o->pending < 0 && !o->stop) pthread_cond_wait(&o->cv, &o->mu);
-        if (o->pending < 0 && o->stop) break;
-        uint8_t *b = o->bufs[o->pending];
-        size_t n = o->pending_len;
+        while (o->queued == 0 && !o->stop) pthread_cond_wait(&o->cv, &o->mu);
+        if (o->queued == 0 && o->stop) break;
+        int i = (o->cur - o->queued + RL_OUT_BUFS) % RL_OUT_BUFS;
+        uint8_t *b = o->bufs[i];
+        size_t n = o->lens[i];
         pthread_mutex_unlock(&o->mu);
         if (o->checksum) o->crc = rl_crc64(o->crc, b, n);
         int e = o->err ? 0 : write_all(o->fd, b, n);
         pthread_mutex_lock(&o->mu);
         if (e && !o->err) o->err = e;
-        o->pending = -1;
+        o->queued--;
         pthread_cond_broadcast(&o->cv);
     }
     pthread_mutex_unlock(&o->mu);
@@ -52,25 +53,24 @@ int rl_out_open(rl_out *o, int fd, int direct, int checksum) {
     o->direct = direct;
     o->checksum = checksum;
     o->cap = OUT_BUF;
-    o->bufs[0] = map(OUT_BUF);
-    o->bufs[1] = map(OUT_BUF);
+    for (int i = 0; i < RL_OUT_BUFS; i++)
+        if (!(o->bufs[i] = map(OUT_BUF))) return ENOMEM;
     o->buf = o->bufs[0];
-    o->pending = -1;
     o->scratch_cap = LZF_SCRATCH;
     o->scratch = map(LZF_SCRATCH);
     o->htab = map(RL_LZF_HTAB_ENTRIES * sizeof(uint32_t));
-    if (!o->bufs[0] || !o->bufs[1] || !o->scratch || !o->htab) return ENOMEM;
+    if (!o->scratch || !o->htab) return ENOMEM;
     pthread_mutex_init(&o->mu, NULL);
     pthread_cond_init(&o->cv, NULL);
     if (pthread_create(&o->writer, NULL, writer_main, o) == 0) o->writer_started = 1;
     return 0;
 }
 
-/* Waits until the writer has finished the buffer it holds. */
+/* Waits until the writer has written every queued buffer. */
 static void wait_idle(rl_out *o) {
     if (!o->writer_started) return;
     pthread_mutex_lock(&o->mu);
-    while (o->pending >= 0) pthread_cond_wait(&o->cv, &o->mu);
+    while (o->queued > 0) pthread_cond_wait(&o->cv, &o->mu);
     pthread_mutex_unlock(&o->mu);
 }
 
@@ -83,11 +83,13 @@ void rl_out_close(rl_out *o) {
         pthread_join(o->writer, NULL);
         o->writer_started = 0;
     }
-    for (int i = 0; i < 2; i++)
+    for (int i = 0; i < RL_OUT_BUFS; i++) {
         if (o->bufs[i]) munmap(o->bufs[i], o->cap);
+        o->bufs[i] = NULL;
+    }
     if (o->scratch) munmap(o->scratch, o->scratch_cap);
     if (o->htab) munmap(o->htab, RL_LZF_HTAB_ENTRIES * sizeof(uint32_t));
-    o->bufs[0] = o->bufs[1] = o->buf = o->scratch = NULL;
+    o->buf = o->scratch = NULL;
     o->htab = NULL;
 }
 
@@ -105,7 +107,7 @@ static int write_all(int fd, const uint8_t *p, size_t n) {
     return 0;
 }
 
-/* Hands the full current buffer to the writer thread and switches to the other one. */
+/* Queues the full current buffer for the writer thread and moves on to the next free one. */
 static void flush_buf(rl_out *o) {
     if (o->err || o->len == 0) return;
     if (!o->writer_started) { /* no thread could be made: write inline */
@@ -116,12 +118,12 @@ static void flush_buf(rl_out *o) {
         return;
     }
     pthread_mutex_lock(&o->mu);
-    while (o->pending >= 0) pthread_cond_wait(&o->cv, &o->mu);
-    o->pending = o->cur;
-    o->pending_len = o->len;
+    while (o->queued == RL_OUT_BUFS - 1) pthread_cond_wait(&o->cv, &o->mu);
+    o->lens[o->cur] = o->len;
+    o->queued++;
+    o->cur = (o->cur + 1) % RL_OUT_BUFS;
     pthread_cond_broadcast(&o->cv);
     pthread_mutex_unlock(&o->mu);
-    o->cur ^= 1;
     o->buf = o->bufs[o->cur];
     o->len = 0;
 }

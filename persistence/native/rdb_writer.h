@@ -9,14 +9,20 @@
 
 #include <pthread.h>
 
-/* A sequential output with two page-aligned buffers: the caller fills one while a writer thread
- * checksums (CRC64) and writes the other in one large write (aligned under O_DIRECT), so
- * serialising, checksumming and disk I/O overlap. Allocates only with mmap (thread stacks
- * included, via glibc), so it is safe in a forked child of a multi-threaded process. */
+/* Buffers in the output ring: one being filled, the others queued for (or being written by) the
+ * writer thread. More than two absorb the jitter of both sides (a slow stretch of scattered
+ * records, a slow write) instead of making the other side wait. */
+#define RL_OUT_BUFS 4
+
+/* A sequential output with a ring of page-aligned buffers: the caller fills one while a writer
+ * thread checksums (CRC64) and writes the queued ones in order, each in one large write (aligned
+ * under O_DIRECT), so serialising, checksumming and disk I/O overlap. Allocates only with mmap
+ * (thread stacks included, via glibc), so it is safe in a forked child of a multi-threaded process. */
 typedef struct rl_out {
     int fd;
     int direct;           /* fd has O_DIRECT: flush whole aligned buffers, fix the size at the end */
-    uint8_t *bufs[2];
+    uint8_t *bufs[RL_OUT_BUFS];
+    size_t lens[RL_OUT_BUFS]; /* bytes in each queued buffer */
     uint8_t *buf;         /* the buffer being filled: bufs[cur] */
     int cur;
     size_t cap, len;
@@ -26,8 +32,7 @@ typedef struct rl_out {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     int writer_started;
-    int pending;          /* index of the buffer queued for the writer, -1 when idle */
-    size_t pending_len;
+    int queued;           /* buffers handed to the writer and not yet written (the ones before cur) */
     int stop;
     uint64_t bytes;       /* logical bytes written */
     int err;              /* first errno, 0 while all is well */

@@ -215,7 +215,7 @@ public sealed class SnapshotService(RedisServer server)
         var alloc = server.Keyspace.Alloc;
         if (P.CowCurrent is { } cow && alloc.Sharing)
         {
-            cow.HeldBytes = (long)alloc.HeldBytes;
+            cow.HeldBytes = (long)alloc.HeldThisSharing;
             cow.FreshBytes = (long)(alloc.Top - alloc.SharedTop);
         }
         alloc.EndSharing();

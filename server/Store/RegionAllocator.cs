@@ -22,8 +22,10 @@ public sealed class RegionFullException() : Exception("region reservation exhaus
 /// reuses blocks both allocated and freed since the fork) instead of reusing old free chunks, and
 /// it holds blocks freed from below that top instead of linking them into a free list (the link
 /// would be written into the block). Held blocks count as freed in <see cref="UsedBytes"/> and go
-/// on the free lists when the child ends (<see cref="EndSharing"/>). A SET that replaces a value
-/// then writes only its key record's page, not the old value's page too.
+/// on the free lists after the child ends (<see cref="EndSharing"/>), a few milliseconds' worth
+/// per cron tick (<see cref="ReleaseHeld"/>): releasing a hundred thousand blocks at once, each a
+/// write fault on a scattered page, would stall every client for tens of milliseconds. A SET that
+/// replaces a value then writes only its key record's page, not the old value's page too.
 /// </summary>
 public sealed unsafe class RegionAllocator
 {
@@ -147,6 +149,7 @@ public sealed unsafe class RegionAllocator
         {
             _held.Add(off);
             HeldBytes += size;
+            HeldThisSharing += size;
             return;
         }
         Release(off);
@@ -174,10 +177,35 @@ public sealed unsafe class RegionAllocator
     /// <summary>True between <see cref="BeginSharing"/> and <see cref="EndSharing"/>.</summary>
     public bool Sharing => _sharing;
 
-    /// <summary>Bytes of blocks freed while sharing and held until it ends (counted as freed in <see cref="UsedBytes"/>).</summary>
+    /// <summary>Bytes of held blocks not yet released (counted as freed in <see cref="UsedBytes"/>).</summary>
     public ulong HeldBytes { get; private set; }
 
-    /// <summary>Offsets of the blocks held until sharing ends (audits).</summary>
+    /// <summary>Bytes of blocks held since the last <see cref="BeginSharing"/>.</summary>
+    public ulong HeldThisSharing { get; private set; }
+
+    /// <summary>
+    /// Releases held blocks to the free lists until <paramref name="deadline"/> (a
+    /// <see cref="System.Diagnostics.Stopwatch"/> timestamp) passes; nothing while sharing.
+    /// Returns true when none remain held.
+    /// </summary>
+    public bool ReleaseHeld(long deadline)
+    {
+        if (_sharing) return _held.Count == 0;
+        while (_held.Count > 0)
+        {
+            for (int n = 0; n < 64 && _held.Count > 0; n++)
+            {
+                ulong off = _held[^1];
+                _held.RemoveAt(_held.Count - 1);
+                HeldBytes -= SizeOf(off);
+                Release(off);
+            }
+            if (System.Diagnostics.Stopwatch.GetTimestamp() >= deadline) break;
+        }
+        return _held.Count == 0;
+    }
+
+    /// <summary>Offsets of the blocks held and not yet released (audits).</summary>
     public IReadOnlyList<ulong> HeldBlocks => _held;
 
     /// <summary>Top when sharing began (the fork); compare with <see cref="Top"/> for the pages carved since.</summary>
@@ -189,16 +217,18 @@ public sealed unsafe class RegionAllocator
         if (_sharing) return;
         _sharing = true;
         _sharedTop = _h->Top;
+        HeldThisSharing = 0;
     }
 
-    /// <summary>The child is gone: release held blocks and the parked slab rests to the free lists.</summary>
+    /// <summary>
+    /// The child is gone: the parked slab rests go to the free lists now; held blocks wait for
+    /// <see cref="ReleaseHeld"/> (blocks still held from an earlier child simply stay held if a
+    /// new one starts first).
+    /// </summary>
     public void EndSharing()
     {
         if (!_sharing) return;
         _sharing = false;
-        foreach (ulong off in _held) Release(off);
-        _held.Clear();
-        HeldBytes = 0;
         for (int c = 0; c < RegionLayout.NumClasses; c++)
         {
             ulong csize = ClassSizes[c];

@@ -82,6 +82,11 @@ public class RegionAllocatorSharingTests
         Assert.Equal(alloc.UsedBytes, stats.Classes.Aggregate(0UL, (s, c) => s + c.UsedChunks * c.ChunkSize) + stats.RunPages * RegionLayout.PageSize);
 
         alloc.EndSharing();
+        // Held blocks are released later, in steps, not by EndSharing itself.
+        Assert.Equal(heldExpected, alloc.HeldBytes);
+        Assert.Equal(heldExpected, alloc.HeldThisSharing);
+        alloc.Audit();
+        Assert.True(alloc.ReleaseHeld(long.MaxValue));
         Assert.Equal(0UL, alloc.HeldBytes);
         Assert.Empty(alloc.HeldBlocks);
         alloc.Audit();
@@ -107,6 +112,7 @@ public class RegionAllocatorSharingTests
         for (int i = 0; i < 100; i++) alloc.Alloc(3000);
         Assert.Throws<RegionFullException>(() => alloc.Alloc(3000));
         alloc.EndSharing();
+        alloc.ReleaseHeld(long.MaxValue);
         alloc.Audit();
     }
 }
