@@ -107,6 +107,9 @@ public static class Report
         File.WriteAllText(path, sb.ToString());
     }
 
+    // Distinguishable colours (Okabe-Ito and a few more), one per server setup.
+    private static readonly string[] Colours = ["#e69f00", "#56b4e9", "#009e73", "#cc79a7", "#0072b2", "#d55e00", "#000000", "#999999"];
+
     private static void Charts(List<RunResult> rs, Options o)
     {
         string dataDir = Path.Combine(o.OutDir, "cow-data");
@@ -124,21 +127,23 @@ public static class Report
                 sb.AppendLine($"{F(r.WritePct)} {F(r.CowMb, "0.00")} {(r.PagesCopied < 0 ? "NaN" : F(r.PagesCopiedMb, "0.00"))}");
             File.WriteAllText(file, sb.ToString());
             string rel = Path.GetRelativePath(o.OutDir, file);
-            plotMb.Add($"'{rel}' using 0:2:xtic(1) with linespoints lw 2 title '{s.Label}: child COW'");
-            if (s.IsRedisLite) plotMb.Add($"'{rel}' using 0:3 with linespoints dt 2 title '{s.Label}: parent copied'");
+            // One colour per setup: solid for the child's COW, dashed for the parent's copied pages.
+            string colour = Colours[i % Colours.Length];
+            plotMb.Add($"'{rel}' using 0:2:xtic(1) with linespoints lw 2 lc rgb '{colour}' title '{s.Label}: child COW'");
+            if (s.IsRedisLite) plotMb.Add($"'{rel}' using 0:3 with linespoints dt 2 lc rgb '{colour}' title '{s.Label}: parent copied'");
             var run = rs.FirstOrDefault(r => r.Setup == s && r.WritePct == target);
             if (run == null) continue;
             string tfile = Path.Combine(dataDir, $"timeline{i}.dat");
             File.WriteAllText(tfile, "# t_sec p99_us ops\n" + string.Join('\n', run.Timeline.Select(t => $"{F(t.TSec)} {t.P99Us} {F(t.OpsPerSec, "0")}")) + "\n");
-            plotLat.Add($"'{Path.GetRelativePath(o.OutDir, tfile)}' using 1:2 with lines lw 2 title '{s.Label} (snapshot {F(run.SnapshotMs / 1000.0, "0.0")} s)'");
+            plotLat.Add($"'{Path.GetRelativePath(o.OutDir, tfile)}' using 1:2 with lines lw 2 lc rgb '{colour}' title '{s.Label} (snapshot {F(run.SnapshotMs / 1000.0, "0.0")} s)'");
         }
         string script = $"""
-            set terminal png size 1100,650
+            set terminal png size 1100,750
             set output 'cow-mb.png'
             set title 'COW during BGSAVE vs write ratio ({rs[0].Keys} keys x {rs[0].ValueSize} B)'
             set xlabel 'write ratio (%)'
             set ylabel 'MB'
-            set key top left
+            set key outside below maxrows 6
             set grid
             plot {string.Join(", \\\n     ", plotMb)}
             set output 'cow-latency.png'

@@ -316,6 +316,87 @@ static int put_value(rl_out *o, const uint8_t *base, const rl_key *k, const char
     }
 }
 
+/* Writes one key (EXPIRETIME_MS first when it has a TTL) and runs the per-key hook. */
+static int put_key(rl_out *o, const uint8_t *base, const rl_key *k, const char **why) {
+    if (k->expire_ms >= 0) {
+        uint8_t buf[9];
+        buf[0] = RDB_OPCODE_EXPIRETIME_MS;
+        int64_t ms = k->expire_ms; /* little endian, as rdbSaveMillisecondTime */
+        memcpy(buf + 1, &ms, 8);
+        rl_out_write(o, buf, 9);
+    }
+    int err = put_value(o, base, k, why);
+    if (err) return err;
+    if (o->err) {
+        *why = "write error";
+        return o->err;
+    }
+    o->keys++;
+    o->cur_key = k;
+    if (o->on_key) o->on_key(o);
+    return 0;
+}
+
+/* Lookahead of the walk: records fetched ahead, and records whose value is being fetched ahead.
+ * The record ring never holds more than RECS_AHEAD (each record taken from it adds at most its
+ * chain successor back), so RECS_RING leaves room. */
+#define RECS_AHEAD 32
+#define RECS_RING  64
+#define VALS_AHEAD 8
+#define VALS_RING  8
+#define VALUE_LINES_AHEAD 4   /* when a value is this close to being written, fetch all of it */
+
+static int has_value_block(const rl_key *k) {
+    return k->value != 0 && !(k->type == RL_TYPE_STRING && k->encoding == RL_ENC_INT);
+}
+
+/* Writes every key of one table. Records and values are scattered, so the walk is bound by memory
+ * latency unless it fetches ahead, as a software pipeline: bucket heads are read in order and
+ * their records prefetched (RECS_AHEAD deep); a record leaving that stage is read (by now cached)
+ * for its chain successor, which joins the record stage, and its value's first lines are
+ * prefetched (VALS_AHEAD deep); a string value VALUE_LINES_AHEAD keys from being written has its
+ * length read and every line up to 1 KiB prefetched. Keys come out in a different order from the
+ * buckets' (chains are interleaved): RDB key order carries no meaning. */
+static int put_table(rl_out *o, const uint8_t *base, const rl_dict_table *tab, const char **why) {
+    const uint64_t *buckets = AT(base, tab->buckets, uint64_t);
+    uint64_t recs[RECS_RING], vals[VALS_RING];
+    unsigned rh = 0, rt = 0, vh = 0, vt = 0;
+    uint64_t b = 0;
+    for (;;) {
+        while (rt - rh < RECS_AHEAD && b < tab->size) {
+            uint64_t e = buckets[b++];
+            if (!e) continue;
+            __builtin_prefetch(base + e);
+            recs[rt++ % RECS_RING] = e;
+        }
+        while (vt - vh < VALS_AHEAD && rt != rh) {
+            uint64_t e = recs[rh++ % RECS_RING];
+            const rl_key *k = AT(base, e, rl_key);
+            if (k->next) {
+                __builtin_prefetch(base + k->next);
+                recs[rt++ % RECS_RING] = k->next;
+            }
+            if (has_value_block(k)) {
+                __builtin_prefetch(base + k->value);
+                __builtin_prefetch(base + k->value + 64);
+            }
+            vals[vt++ % VALS_RING] = e;
+        }
+        if (vt == vh) return 0;
+        if (vt - vh > VALUE_LINES_AHEAD) {
+            const rl_key *soon = AT(base, vals[(vh + VALUE_LINES_AHEAD) % VALS_RING], rl_key);
+            if (soon->type == RL_TYPE_STRING && has_value_block(soon)) {
+                const uint8_t *v = base + soon->value;
+                uint64_t len = ((const rl_str *)v)->len + sizeof(rl_str);
+                if (len > 1024) len = 1024;
+                for (uint64_t at = 128; at < len; at += 64) __builtin_prefetch(v + at);
+            }
+        }
+        int err = put_key(o, base, AT(base, vals[vh++ % VALS_RING], rl_key), why);
+        if (err) return err;
+    }
+}
+
 static int put_db(rl_out *o, const uint8_t *base, uint32_t dbnum, const rl_db *db, const char **why) {
     uint64_t keys = db->keys.t[0].used + db->keys.t[1].used;
     if (keys == 0) return 0;
@@ -327,43 +408,8 @@ static int put_db(rl_out *o, const uint8_t *base, uint32_t dbnum, const rl_db *d
     for (int t = 0; t < 2; t++) {
         const rl_dict_table *tab = &db->keys.t[t];
         if (tab->size == 0) continue;
-        const uint64_t *buckets = AT(base, tab->buckets, uint64_t);
-        for (uint64_t b = 0; b < tab->size; b++) {
-            /* The walk is bound by memory latency (records and values are scattered): fetch the
-             * record 16 buckets ahead and, once it is likely cached, its value 8 buckets ahead,
-             * every cache line of it up to 1 KiB (the copy into the buffer reads them all). */
-            if (b + 16 < tab->size && buckets[b + 16]) __builtin_prefetch(base + buckets[b + 16]);
-            if (b + 8 < tab->size && buckets[b + 8]) {
-                const rl_key *ahead = AT(base, buckets[b + 8], rl_key);
-                if (ahead->type == RL_TYPE_STRING && ahead->encoding != RL_ENC_INT && ahead->value) {
-                    const uint8_t *v = base + ahead->value;
-                    __builtin_prefetch(v);
-                    uint64_t len = ((const rl_str *)v)->len;
-                    if (len > 1024) len = 1024;
-                    for (uint64_t at = 64; at < len + sizeof(rl_str); at += 64) __builtin_prefetch(v + at);
-                }
-            }
-            for (uint64_t e = buckets[b]; e != 0;) {
-                const rl_key *k = AT(base, e, rl_key);
-                if (k->expire_ms >= 0) {
-                    uint8_t buf[9];
-                    buf[0] = RDB_OPCODE_EXPIRETIME_MS;
-                    int64_t ms = k->expire_ms; /* little endian, as rdbSaveMillisecondTime */
-                    memcpy(buf + 1, &ms, 8);
-                    rl_out_write(o, buf, 9);
-                }
-                int err = put_value(o, base, k, why);
-                if (err) return err;
-                if (o->err) {
-                    *why = "write error";
-                    return o->err;
-                }
-                o->keys++;
-                o->cur_key = k;
-                if (o->on_key) o->on_key(o);
-                e = k->next;
-            }
-        }
+        int err = put_table(o, base, tab, why);
+        if (err) return err;
         if (o->on_table_done) o->on_table_done(o, tab->buckets);
     }
     return 0;

@@ -111,6 +111,45 @@ public class SnapshotTests
     }
 
     [Fact]
+    public void SnapshotTakenMidRehashHoldsEveryKeyOnce()
+    {
+        // The writer fetches records ahead and interleaves bucket chains; with the key index
+        // half-way through a rehash (both tables in use) every key must still be written once.
+        string dir = Directory.CreateTempSubdirectory("redislite-rehash-").FullName;
+        try
+        {
+            int n;
+            using (var server = new InProcessServer(c =>
+            {
+                c.Dir.Value = dir;
+                c.ActiveRehashing.Value = false;
+            }))
+            {
+                var keys = server.Server.Keyspace.Keys(0);
+                n = 0;
+                do
+                {
+                    server.Call("SET", $"key:{n}", n % 3 == 0 ? $"{n}" : $"value of {n} " + new string('x', n % 200));
+                    if (n % 7 == 0) server.Call("PEXPIREAT", $"key:{n}", 4_102_444_800_000); // year 2100: the in-process clock is in 2023
+                    n++;
+                } while (n < 5000 || !keys.IsRehashing);
+                Assert.Equal("OK", server.Call("SAVE"));
+                Assert.True(keys.IsRehashing, "SAVE finished the rehash: the test no longer covers two tables");
+            }
+            using var loaded = TestServer.InDir(dir, "--save", "");
+            using var c = loaded.Client();
+            Assert.Equal((long)n, c.Call("DBSIZE"));
+            for (int i = 0; i < n; i += 1 + i % 5)
+                Assert.Equal(i % 3 == 0 ? $"{i}" : $"value of {i} " + new string('x', i % 200), c.Call("GET", $"key:{i}")?.ToString());
+            Assert.Equal((long)((n + 6) / 7), long.Parse(Info(c, "db0").Split(',')[1].Split('=')[1]));
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
     public void SaveThenRestartRestoresEveryKeyAndTtl()
     {
         string dir;
