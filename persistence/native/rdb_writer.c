@@ -25,6 +25,13 @@ static void *map(size_t n) {
 
 static int write_all(int fd, const uint8_t *p, size_t n);
 
+/* o->err is set by either thread (under the mutex) and read by both without it. */
+static int out_err(const rl_out *o) { return __atomic_load_n(&o->err, __ATOMIC_ACQUIRE); }
+static void set_err(rl_out *o, int e) {
+    int none = 0;
+    __atomic_compare_exchange_n(&o->err, &none, e, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+}
+
 /* The writer thread: checksum and write the queued buffers, oldest first. */
 static void *writer_main(void *arg) {
     rl_out *o = arg;
@@ -37,9 +44,9 @@ static void *writer_main(void *arg) {
         size_t n = o->lens[i];
         pthread_mutex_unlock(&o->mu);
         if (o->checksum) o->crc = rl_crc64(o->crc, b, n);
-        int e = o->err ? 0 : write_all(o->fd, b, n);
+        int e = out_err(o) ? 0 : write_all(o->fd, b, n);
         pthread_mutex_lock(&o->mu);
-        if (e && !o->err) o->err = e;
+        if (e) set_err(o, e);
         o->queued--;
         pthread_cond_broadcast(&o->cv);
     }
@@ -109,11 +116,14 @@ static int write_all(int fd, const uint8_t *p, size_t n) {
 
 /* Queues the full current buffer for the writer thread and moves on to the next free one. */
 static void flush_buf(rl_out *o) {
-    if (o->err || o->len == 0) return;
+    if (out_err(o) || o->len == 0) {
+        o->len = 0; /* after an error bytes are dropped, and rl_out_write must not spin on a full buffer */
+        return;
+    }
     if (!o->writer_started) { /* no thread could be made: write inline */
         if (o->checksum) o->crc = rl_crc64(o->crc, o->buf, o->len);
         int e = write_all(o->fd, o->buf, o->len);
-        if (e) o->err = e;
+        if (e) set_err(o, e);
         o->len = 0;
         return;
     }
@@ -130,7 +140,7 @@ static void flush_buf(rl_out *o) {
 
 void rl_out_write(rl_out *o, const void *data, size_t n) {
     const uint8_t *p = data;
-    if (o->err) return;
+    if (out_err(o)) return;
     o->bytes += n;
     while (n) {
         size_t room = o->cap - o->len;
@@ -139,7 +149,10 @@ void rl_out_write(rl_out *o, const void *data, size_t n) {
         o->len += k;
         p += k;
         n -= k;
-        if (o->len == o->cap) flush_buf(o);
+        if (o->len == o->cap) {
+            flush_buf(o);
+            if (out_err(o)) return;
+        }
     }
 }
 
@@ -151,7 +164,7 @@ static uint64_t crc_so_far(rl_out *o) {
 
 int rl_out_finish(rl_out *o) {
     wait_idle(o);
-    if (o->err) return o->err;
+    if (out_err(o)) return o->err;
     /* The last, partial buffer is written here directly (its bytes are already summed). */
     size_t n = o->len;
     if (o->direct && n % RL_PAGE_SIZE) {
@@ -327,9 +340,9 @@ static int put_key(rl_out *o, const uint8_t *base, const rl_key *k, const char *
     }
     int err = put_value(o, base, k, why);
     if (err) return err;
-    if (o->err) {
+    if ((err = out_err(o)) != 0) {
         *why = "write error";
-        return o->err;
+        return err;
     }
     o->keys++;
     o->cur_key = k;

@@ -52,6 +52,8 @@ int rl_out_open(rl_out *o, int fd, int direct, int checksum);
 void rl_out_write(rl_out *o, const void *data, size_t n);
 /* Flushes everything; under O_DIRECT pads the last block and truncates back. 0 or errno. */
 int rl_out_finish(rl_out *o);
+/* Waits for the writer thread to finish what it was given, stops it and unmaps the buffers.
+ * Idempotent. Call it before closing the fd, also after a failure. */
 void rl_out_close(rl_out *o);
 
 /* Writes the whole RDB (header to checksum). Returns 0 or an errno; *why names the failure. */

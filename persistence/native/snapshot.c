@@ -216,6 +216,9 @@ static int save_to_file(const rl_save_job *job, int report_fd, int in_child, rl_
         err = rl_rdb_write(o, job, &why);
     }
     if (!err) err = rl_out_finish(o);
+    /* The writer thread may still hold queued buffers after a failure: it must be done with the
+     * fd before the fd is closed (in SAVE, another thread could get the number next). */
+    rl_out_close(o);
     if (!err && fsync(fd) != 0) err = errno;
     if (close(fd) != 0 && !err) err = errno;
     if (!err && rename(tmp, final_path) != 0) err = errno;

@@ -55,14 +55,29 @@ public static class Databases
         ctx.Reply.Ok();
     }
 
-    /// <summary>FLUSHALL [SYNC|ASYNC]: ASYNC is accepted and done synchronously (region frees are cheap).</summary>
+    /// <summary>
+    /// FLUSHALL [SYNC|ASYNC]: ASYNC is accepted and done synchronously (region frees are cheap).
+    /// As Redis's flushAllDataAndResetRDB, a snapshot child in progress is stopped (its dump would
+    /// hold data that no longer exists) and, with save points configured, the empty dataset is
+    /// saved at once; the flush still counts as changes.
+    /// </summary>
     public static void FlushAll(CommandContext ctx)
     {
         if (!ParseFlushMode(ctx)) return;
+        var snapshots = ctx.Server.Snapshots;
+        // Redis stops the child after emptying; before is the same to any client (the store lock
+        // is held) and the frees then go straight to the free lists, not held for the child.
+        snapshots.KillChild();
         for (int db = 0; db < ctx.Keyspace.DbCount; db++)
         {
             ctx.Dirty += (long)ctx.Keyspace.KeyCount(db);
             ctx.Keyspace.Flush(db);
+        }
+        if (ctx.Server.Config.Save.Points.Count > 0)
+        {
+            long dirty = ctx.Server.Dirty;
+            snapshots.SaveForeground();
+            ctx.Server.Dirty = dirty;
         }
         // Redis counts FLUSHALL as at least one change so a save point can trigger on it.
         ctx.Dirty++;

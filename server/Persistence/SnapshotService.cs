@@ -236,6 +236,13 @@ public sealed class SnapshotService(RedisServer server)
             LastError = null;
             P.RdbSaves++;
         }
+        else if (exitStatus == 128 + SigUsr1)
+        {
+            // Stopped by the server itself (KillChild): the last save's status stands, as Redis's
+            // SIGUSR1 exception.
+            Log.Warning($"Background saving terminated by signal {SigUsr1}");
+            TryDelete(Path.Combine(Path.GetFullPath(server.Config.Dir.Value), $"temp-{pid}.rdb"));
+        }
         else
         {
             P.LastBgsaveOk = false;
@@ -292,11 +299,14 @@ public sealed class SnapshotService(RedisServer server)
         catch (UnauthorizedAccessException) { }
     }
 
-    /// <summary>Kills a running child (SHUTDOWN, DEBUG RELOAD) and waits for it.</summary>
+    /// <summary>SIGUSR1: how the server stops its own child; as in Redis, not a failed save.</summary>
+    private const int SigUsr1 = 10;
+
+    /// <summary>Stops a running child (SHUTDOWN, DEBUG RELOAD, FLUSHALL) with SIGUSR1 and waits for it.</summary>
     public void KillChild()
     {
         if (!ChildRunning) return;
-        SnapshotInterop.ChildKill(ChildPid, 9);
+        SnapshotInterop.ChildKill(ChildPid, SigUsr1);
         var sw = Stopwatch.StartNew();
         while (ChildRunning && sw.ElapsedMilliseconds < 5000)
         {

@@ -87,6 +87,21 @@ public sealed unsafe class RegionAllocator
     /// <summary>Offset of a new block of at least <paramref name="size"/> bytes; contents undefined.</summary>
     public ulong Alloc(ulong size)
     {
+        try
+        {
+            return AllocOnce(size);
+        }
+        catch (RegionFullException) when (ReleaseAllHeld())
+        {
+            // Out of space while blocks are held for a child: release them now (their pages get
+            // copied) rather than fail a write that the same data without a child would not fail.
+            return AllocOnce(size);
+        }
+    }
+
+    // Alloc without the last resort; throws RegionFullException before changing anything.
+    private ulong AllocOnce(ulong size)
+    {
         if (size <= RegionLayout.MaxClassSize)
         {
             int c = ClassBySize16[(int)((size + 15) >> 4)];
@@ -229,13 +244,7 @@ public sealed unsafe class RegionAllocator
     {
         if (!_sharing) return;
         _sharing = false;
-        for (int c = 0; c < RegionLayout.NumClasses; c++)
-        {
-            ulong csize = ClassSizes[c];
-            for (ulong chunk = _parkedCursor[c]; _parkedEnd[c] != 0 && chunk + csize <= _parkedEnd[c]; chunk += csize)
-                Release(chunk);
-            _parkedCursor[c] = _parkedEnd[c] = 0;
-        }
+        ReleaseParked();
     }
 
     private const ulong SlabPages = RegionLayout.SlabSize / RegionLayout.PageSize;
@@ -291,28 +300,71 @@ public sealed unsafe class RegionAllocator
     // Marks tails; the caller marks the first page.
     private ulong AllocRun(ulong pages)
     {
-        // While sharing, free runs are old pages: take fresh ones from the top while they last.
-        ulong run = _sharing ? TakeFromTop(pages) : 0;
-        for (int list = ListFor(pages); list < RegionLayout.RunLists && run == 0; list++)
+        // While sharing, old free runs lie on pages the child shares: reuse runs freed since the
+        // fork first, then fresh pages from the top, and old runs only once the top is exhausted.
+        ulong run = 0;
+        if (_sharing)
         {
-            ulong prev = 0;
-            for (ulong cur = _h->RunFree[list]; cur != 0; prev = cur, cur = ((RlFreeChunk*)(_region.Base + cur))->Next)
-            {
-                var chunk = (RlFreeChunk*)(_region.Base + cur);
-                if (chunk->Pages < pages) continue;
-                if (prev == 0) _h->RunFree[list] = chunk->Next;
-                else ((RlFreeChunk*)(_region.Base + prev))->Next = chunk->Next;
-                if (chunk->Pages > pages)
-                    PushFreeRun(cur + pages * RegionLayout.PageSize, chunk->Pages - pages);
-                run = cur;
-                break;
-            }
+            run = TakeFreeRun(pages, _sharedTop);
+            if (run == 0) run = TakeFromTop(pages);
         }
+        if (run == 0) run = TakeFreeRun(pages, 0);
         if (run == 0) run = TakeFromTop(pages);
         if (run == 0) throw new RegionFullException();
         ulong firstPage = run / RegionLayout.PageSize;
         for (ulong p = 1; p < pages; p++) _pageMap[firstPage + p] = RegionLayout.PageRunTail;
         return run;
+    }
+
+    // A free run of at least `pages` pages at or above `minOffset`, unlinked (exact-size list
+    // first, then the rest of a larger run goes back on a list), or 0.
+    private ulong TakeFreeRun(ulong pages, ulong minOffset)
+    {
+        for (int list = ListFor(pages); list < RegionLayout.RunLists; list++)
+        {
+            ulong prev = 0;
+            for (ulong cur = _h->RunFree[list]; cur != 0; prev = cur, cur = ((RlFreeChunk*)(_region.Base + cur))->Next)
+            {
+                var chunk = (RlFreeChunk*)(_region.Base + cur);
+                if (chunk->Pages < pages || cur < minOffset) continue;
+                if (prev == 0) _h->RunFree[list] = chunk->Next;
+                else ((RlFreeChunk*)(_region.Base + prev))->Next = chunk->Next;
+                if (chunk->Pages > pages)
+                    PushFreeRun(cur + pages * RegionLayout.PageSize, chunk->Pages - pages);
+                return cur;
+            }
+        }
+        return 0;
+    }
+
+    // Releases every held block and parked slab rest at once, even while sharing; false if there
+    // were none. Only for when the region is otherwise full.
+    private bool ReleaseAllHeld()
+    {
+        bool any = _held.Count > 0;
+        foreach (ulong off in _held) Release(off);
+        _held.Clear();
+        HeldBytes = 0;
+        any |= ReleaseParked();
+        return any;
+    }
+
+    // Puts the parked slab rests on their free lists; false if there were none.
+    private bool ReleaseParked()
+    {
+        bool any = false;
+        for (int c = 0; c < RegionLayout.NumClasses; c++)
+        {
+            if (_parkedEnd[c] == 0) continue;
+            ulong csize = ClassSizes[c];
+            for (ulong chunk = _parkedCursor[c]; chunk + csize <= _parkedEnd[c]; chunk += csize)
+            {
+                Release(chunk);
+                any = true;
+            }
+            _parkedCursor[c] = _parkedEnd[c] = 0;
+        }
+        return any;
     }
 
     // Pages from the never-used top of the region, or 0 when the reservation has no room.

@@ -77,6 +77,12 @@ public class RegionAllocatorSharingTests
         ulong size = alloc.SizeOf(reused);
         alloc.Free(reused);
         Assert.Equal(reused, alloc.Alloc(size));
+        // A page run freed since the fork is reused too, not replaced by new pages from the top.
+        ulong run = fresh[^1];
+        ulong topNow = alloc.Top;
+        alloc.Free(run);
+        Assert.Equal(run, alloc.Alloc(20_000));
+        Assert.Equal(topNow, alloc.Top);
         alloc.Audit();
         var stats = alloc.Stats();
         Assert.Equal(alloc.UsedBytes, stats.Classes.Aggregate(0UL, (s, c) => s + c.UsedChunks * c.ChunkSize) + stats.RunPages * RegionLayout.PageSize);
@@ -110,6 +116,15 @@ public class RegionAllocatorSharingTests
         alloc.BeginSharing();
         // No fresh pages left: allocations must still succeed from the old free chunks.
         for (int i = 0; i < 100; i++) alloc.Alloc(3000);
+        // Blocks freed now are held; once nothing else is left they are released and reused
+        // (their pages get copied) instead of the write failing.
+        alloc.Free(blocks[200]);
+        alloc.Free(blocks[201]);
+        Assert.Equal(2, alloc.HeldBlocks.Count);
+        alloc.Alloc(3000);
+        alloc.Alloc(3000);
+        Assert.Empty(alloc.HeldBlocks);
+        alloc.Audit();
         Assert.Throws<RegionFullException>(() => alloc.Alloc(3000));
         alloc.EndSharing();
         alloc.ReleaseHeld(long.MaxValue);
