@@ -16,7 +16,7 @@ public class CowTests
     private static string Info(RespClient c, string field) => SnapshotTests.Info(c, field);
 
     /// <summary>The server's log once it matches <paramref name="pattern"/> (stdout is collected asynchronously).</summary>
-    private static string LogMatching(TestServer s, string pattern)
+    internal static string LogMatching(TestServer s, string pattern)
     {
         var sw = Stopwatch.StartNew();
         while (!System.Text.RegularExpressions.Regex.IsMatch(s.Log, pattern) && sw.Elapsed.TotalSeconds < 10) Thread.Sleep(20);
