@@ -41,7 +41,7 @@ public sealed unsafe class RegionAllocator
     private bool _sharing;
     // Top at the fork: blocks below it may be on pages the child shares.
     private ulong _sharedTop;
-    // Blocks below _sharedTop freed while sharing, released to the free lists when it ends.
+    // Blocks below _sharedTop freed while sharing, released to the free lists after it ends (ReleaseHeld).
     private readonly List<ulong> _held = [];
     // Per class, the uncarved rest of the slab that was open at the fork (0 when none): its page
     // holding the cursor is shared, so carving continues in a fresh slab and this rest goes to the

@@ -22,9 +22,9 @@ set xlabel 'seconds since BGSAVE'
 set ylabel 'p99 batch latency (us)'
 set xtics auto
 set logscale y
-plot 'cow-data/timeline0.dat' using 1:2 with lines lw 2 lc rgb '#e69f00' title 'redislite dismiss=on thp=on fresh=on (snapshot 2.6 s)', \
-     'cow-data/timeline1.dat' using 1:2 with lines lw 2 lc rgb '#56b4e9' title 'redislite dismiss=off thp=on fresh=on (snapshot 3.0 s)', \
-     'cow-data/timeline2.dat' using 1:2 with lines lw 2 lc rgb '#009e73' title 'redislite dismiss=on thp=off fresh=on (snapshot 2.7 s)', \
-     'cow-data/timeline3.dat' using 1:2 with lines lw 2 lc rgb '#cc79a7' title 'redislite dismiss=on thp=on fresh=on avoid-writes=off (snapshot 3.6 s)', \
-     'cow-data/timeline4.dat' using 1:2 with lines lw 2 lc rgb '#0072b2' title 'redislite dismiss=on thp=on fresh=off (snapshot 2.2 s)', \
-     'cow-data/timeline5.dat' using 1:2 with lines lw 2 lc rgb '#d55e00' title 'redis-7.0.15 (snapshot 9.0 s)'
+plot 'cow-data/timeline0.dat' using 1:2 with lines lw 2 lc rgb '#e69f00' title 'redislite dismiss=on thp=on fresh=on (snapshot 3.1 s)', \
+     'cow-data/timeline1.dat' using 1:2 with lines lw 2 lc rgb '#56b4e9' title 'redislite dismiss=off thp=on fresh=on (snapshot 1.4 s)', \
+     'cow-data/timeline2.dat' using 1:2 with lines lw 2 lc rgb '#009e73' title 'redislite dismiss=on thp=off fresh=on (snapshot 2.6 s)', \
+     'cow-data/timeline3.dat' using 1:2 with lines lw 2 lc rgb '#cc79a7' title 'redislite dismiss=on thp=on fresh=on avoid-writes=off (snapshot 2.7 s)', \
+     'cow-data/timeline4.dat' using 1:2 with lines lw 2 lc rgb '#0072b2' title 'redislite dismiss=on thp=on fresh=off (snapshot 2.0 s)', \
+     'cow-data/timeline5.dat' using 1:2 with lines lw 2 lc rgb '#d55e00' title 'redis-7.0.15 (snapshot 8.7 s)'
