@@ -310,6 +310,7 @@ public class HashSetModelTests(ITestOutputHelper output)
             }
             Step(server, args, expected, step, history, stats);
             if (isStr && args[0] == "DEL") server.Call("SET", "str", "v");
+            SharingSimulation.Step(server.Server.Keyspace, step);
             if (step % 250 == 0 || step == steps) CompareHashes(server, model, step);
             if (step % 10_000 == 0 || step == steps) RegionAudit.Check(server.Server.Keyspace);
         }
@@ -645,6 +646,7 @@ public class HashSetModelTests(ITestOutputHelper output)
             }
             Step(server, args, expected, step, history, stats);
             if (isStr && args[0] == "DEL") server.Call("SET", "str", "v");
+            SharingSimulation.Step(server.Server.Keyspace, step);
             if (step % 250 == 0 || step == steps) CompareSets(server, model, step);
             if (step % 10_000 == 0 || step == steps) RegionAudit.Check(server.Server.Keyspace);
         }

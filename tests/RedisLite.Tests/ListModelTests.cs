@@ -66,6 +66,7 @@ public class ListModelTests(ITestOutputHelper output)
                 server.Call("CONFIG", "SET", "list-max-listpack-size", fill.ToString());
                 stats["node size changes"] = stats.GetValueOrDefault("node size changes") + 1;
             }
+            SharingSimulation.Step(server.Server.Keyspace, step);
             var (args, expected, touched) = Generate(rng, m, growing);
             history.Enqueue(string.Join(' ', args.Select(a => Show(a.Length > 40 ? a[..40] + $"...({a.Length})" : a))));
             if (history.Count > 20) history.Dequeue();

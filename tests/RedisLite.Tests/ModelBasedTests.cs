@@ -70,16 +70,7 @@ public class ModelBasedTests(ITestOutputHelper output)
                 server.Server.Keyspace.NowMs = server.NowMs;
                 activeExpire.Cycle(10);
             }
-            // A snapshot child's lifetime, simulated: the allocator keeps writes on fresh pages and
-            // holds freed blocks (cow-fresh-pages), which must change nothing a client sees.
-            if (step % 1500 == 0)
-            {
-                var alloc = server.Server.Keyspace.Alloc;
-                if (alloc.Sharing) alloc.EndSharing(); else alloc.BeginSharing();
-                // Held blocks are released in steps; sometimes a new sharing starts before all are.
-                if (rng.Next(2) == 0) alloc.ReleaseHeld(long.MaxValue);
-                Count("allocator sharing toggles");
-            }
+            if (SharingSimulation.Step(server.Server.Keyspace, step)) Count("allocator sharing toggles");
             if (step % 500 == 0 || step == steps)
             {
                 server.Server.Keyspace.NowMs = server.NowMs;

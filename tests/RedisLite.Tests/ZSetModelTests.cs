@@ -70,6 +70,7 @@ public class ZSetModelTests(ITestOutputHelper output)
                 foreach (var key in model.Touched) problem ??= CompareKey(server, model, key);
             if (problem != null)
                 throw new InvalidOperationException($"step {step}: {string.Join(' ', args.Select(Show))}\n  {problem}\n  model:  {Show(expected is ZSetModel.AnyOf a ? a.What : expected)}\n  server: {Show(actual)}\nlast commands:\n  " + string.Join("\n  ", history));
+            SharingSimulation.Step(server.Server.Keyspace, step);
             if (step % 2000 == 0 || step == steps)
             {
                 foreach (var key in model.Sets.Keys.ToList()) if (CompareKey(server, model, key) is { } p) throw new InvalidOperationException($"step {step}: {p}");
