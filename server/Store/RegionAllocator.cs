@@ -144,21 +144,21 @@ public sealed unsafe class RegionAllocator
     }
 
     /// <summary>Usable size of an allocated block, from the page map.</summary>
-    public ulong SizeOf(ulong off)
+    public ulong SizeOf(ulong off) => BlockSize(off, _pageMap[off / RegionLayout.PageSize]);
+
+    // The size of the block at off whose first page has page-map entry e.
+    private static ulong BlockSize(ulong off, uint e) => (e & RegionLayout.PageKindMask) switch
     {
-        uint e = _pageMap[off / RegionLayout.PageSize];
-        return (e & RegionLayout.PageKindMask) switch
-        {
-            RegionLayout.PageSlab => ClassSizes[e & RegionLayout.PageDataMask],
-            RegionLayout.PageRun => (e & RegionLayout.PageDataMask) * (ulong)RegionLayout.PageSize,
-            _ => throw new InvalidOperationException($"offset {off} is not an allocated block"),
-        };
-    }
+        RegionLayout.PageSlab => ClassSizes[e & RegionLayout.PageDataMask],
+        RegionLayout.PageRun => (e & RegionLayout.PageDataMask) * (ulong)RegionLayout.PageSize,
+        _ => throw new InvalidOperationException($"offset {off} is not an allocated block"),
+    };
 
     /// <summary>Returns a block to the allocator (while sharing, a block from before the fork is held until it ends).</summary>
     public void Free(ulong off)
     {
-        ulong size = SizeOf(off);
+        uint e = _pageMap[off / RegionLayout.PageSize];
+        ulong size = BlockSize(off, e);
         _h->UsedBytes -= size;
         if (_sharing && off < _sharedTop)
         {
@@ -167,13 +167,14 @@ public sealed unsafe class RegionAllocator
             HeldThisSharing += size;
             return;
         }
-        Release(off);
+        Release(off, e);
     }
 
     // Puts a block on its free list; the bytes-in-use count is the caller's business.
-    private void Release(ulong off)
+    private void Release(ulong off) => Release(off, _pageMap[off / RegionLayout.PageSize]);
+
+    private void Release(ulong off, uint e)
     {
-        uint e = _pageMap[off / RegionLayout.PageSize];
         switch (e & RegionLayout.PageKindMask)
         {
             case RegionLayout.PageSlab:
