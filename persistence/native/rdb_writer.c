@@ -359,10 +359,6 @@ static int put_key(rl_out *o, const uint8_t *base, const rl_key *k, const char *
 #define VALS_RING  8
 #define VALUE_LINES_AHEAD 4   /* when a value is this close to being written, fetch all of it */
 
-static int has_value_block(const rl_key *k) {
-    return k->value != 0 && !(k->type == RL_TYPE_STRING && k->encoding == RL_ENC_INT);
-}
-
 /* Writes every key of one table. Records and values are scattered, so the walk is bound by memory
  * latency unless it fetches ahead, as a software pipeline: bucket heads are read in order and
  * their records prefetched (RECS_AHEAD deep); a record leaving that stage is read (by now cached)

@@ -76,6 +76,11 @@ void rl_rdb_put_hents(rl_out *o, const uint8_t *base, const rl_dict *d, int with
 /* Region offsets to typed pointers (the child reads the region through its own mapping). */
 #define AT(base, off, type) ((const type *)((base) + (off)))
 
+/* True if the record's value is a block in the region (every type but an int-encoded string). */
+static inline int has_value_block(const rl_key *k) {
+    return k->value != 0 && !(k->type == RL_TYPE_STRING && k->encoding == RL_ENC_INT);
+}
+
 /* One writer per collection type, each in its own file: writes the RDB type byte, the key (with
  * rl_rdb_put_string) and the value. Returns 0, or an errno with *why set. */
 int rl_rdb_put_list(rl_out *o, const uint8_t *base, const rl_key *k, const char **why);

@@ -146,8 +146,7 @@ static void on_table_done_hook(rl_out *o, uint64_t buckets) {
 static void on_key_hook(rl_out *o) {
     save_ctx *c = current;
     if (c->in_child && c->job->child_dismiss) {
-        const rl_key *k = o->cur_key;
-        if (!(k->type == RL_TYPE_STRING && k->encoding == RL_ENC_INT)) dismiss_block(c->job, k->value);
+        if (has_value_block(o->cur_key)) dismiss_block(c->job, o->cur_key->value);
     }
     int64_t delay = c->job->key_save_delay_us;
     if (delay < 0) {

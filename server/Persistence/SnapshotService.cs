@@ -151,18 +151,8 @@ public sealed class SnapshotService(RedisServer server)
         };
         _bytesWritten = 0;
         _childClock.Restart();
-        // While the child shares the region, avoid page writes that are not needed (each first
-        // write to a page is a COW copy): no rehash, no LRU clock updates.
-        if (server.Config.CowAvoidWrites.Value)
-        {
-            server.Keyspace.ChildActive = true;
-            Dict.ResizeAllowed = false;
-        }
-        if (server.Config.CowFreshPages.Value) server.Keyspace.Alloc.BeginSharing();
-        // No new huge pages in the region while the child lives: khugepaged would collapse (copy)
-        // ranges the child still shares, and a fresh huge page costs 2 MiB of zeroing at the fault.
-        // Huge pages already there stay; a write to one splits it and copies 4 KiB.
-        if (server.Config.RegionHugepages.Value) server.Keyspace.Region.AdviseHugePages(false);
+        server.Keyspace.BeginChildSharing(server.Config.CowAvoidWrites.Value, server.Config.CowFreshPages.Value,
+                                          server.Config.RegionHugepages.Value);
         Log.Notice($"Background saving started by pid {pid}");
         return null;
     }
@@ -210,16 +200,12 @@ public sealed class SnapshotService(RedisServer server)
         _childClock.Stop();
         P.Child = ChildKind.None;
         P.ChildPid = -1;
-        server.Keyspace.ChildActive = false;
-        Dict.ResizeAllowed = true;
-        var alloc = server.Keyspace.Alloc;
-        if (P.CowCurrent is { } cow && alloc.Sharing)
+        var (held, fresh) = server.Keyspace.EndChildSharing(server.Config.RegionHugepages.Value);
+        if (P.CowCurrent is { } cow)
         {
-            cow.HeldBytes = (long)alloc.HeldThisSharing;
-            cow.FreshBytes = (long)(alloc.Top - alloc.SharedTop);
+            cow.HeldBytes = (long)held;
+            cow.FreshBytes = (long)fresh;
         }
-        alloc.EndSharing();
-        if (server.Config.RegionHugepages.Value) server.Keyspace.Region.AdviseHugePages(true);
         P.RdbLastBgsaveTimeSec = (long)Math.Round(_childClock.Elapsed.TotalSeconds);
         FinishCowReport();
         bool ok = exitStatus == 0 && _doneReceived && _done.Status == 0;

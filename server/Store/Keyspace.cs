@@ -41,7 +41,38 @@ public sealed unsafe class Keyspace : IDisposable
     public event Action<int, ulong>? KeyAdded;
 
     /// <summary>True while a fork child shares the region: avoid writes that are not needed (LRU, rehash).</summary>
-    public bool ChildActive;
+    public bool ChildActive { get; private set; }
+
+    /// <summary>
+    /// A fork child now shares the region; every first write to a page present at the fork is a
+    /// 4 KiB copy, so the COW switches take effect until <see cref="EndChildSharing"/>:
+    /// cow-avoid-writes (no LRU clock writes, rehash steps or resizes), cow-fresh-pages (the
+    /// allocator keeps new blocks off shared pages and holds frees, see RegionAllocator) and, with
+    /// region-hugepages, no new huge pages: khugepaged would collapse (copy) ranges the child still
+    /// shares, and a fresh huge page costs 2 MiB of zeroing at the fault. Huge pages already there
+    /// stay; a write to one splits it and copies 4 KiB.
+    /// </summary>
+    public void BeginChildSharing(bool avoidWrites, bool freshPages, bool hugepages)
+    {
+        if (avoidWrites)
+        {
+            ChildActive = true;
+            Dict.ResizeAllowed = false;
+        }
+        if (freshPages) Alloc.BeginSharing();
+        if (hugepages) Region.AdviseHugePages(false);
+    }
+
+    /// <summary>The child is gone: undoes <see cref="BeginChildSharing"/>; returns the bytes the allocator held and the fresh bytes it carved meanwhile.</summary>
+    public (ulong HeldBytes, ulong FreshBytes) EndChildSharing(bool hugepages)
+    {
+        ChildActive = false;
+        Dict.ResizeAllowed = true;
+        var result = Alloc.Sharing ? (Alloc.HeldThisSharing, Alloc.Top - Alloc.SharedTop) : (0UL, 0UL);
+        Alloc.EndSharing();
+        if (hugepages) Region.AdviseHugePages(true);
+        return result;
+    }
 
     /// <summary>True while an LFU maxmemory policy is selected: <see cref="RlKey.Lru"/> then holds an <see cref="LfuCounter"/>.</summary>
     public bool LfuMode;
