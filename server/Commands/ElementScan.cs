@@ -66,7 +66,7 @@ public static class ElementScan
     /// </summary>
     public static void Reply(CommandContext ctx, ulong cursor, List<byte[]> items, int groupSize, Options options)
     {
-        if (options.PatternArg > 0)
+        if (options.PatternArg > 0 && !Glob.MatchesEverything(ctx.Args[options.PatternArg]))
         {
             var kept = new List<byte[]>(items.Count);
             for (int i = 0; i < items.Count; i += groupSize)

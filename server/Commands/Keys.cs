@@ -106,7 +106,7 @@ public static class Keys
     {
         var ks = ctx.Keyspace;
         var pattern = ctx.Args[1];
-        bool all = pattern.Length == 1 && pattern[0] == '*';
+        bool all = Glob.MatchesEverything(pattern);
         var found = CollectAll(ks.Keys(ctx.Db));
         int n = 0;
         for (int i = 0; i < found.Count; i++)
@@ -166,7 +166,7 @@ public static class Keys
                 return;
             }
         }
-        bool usePattern = patternArg > 0 && !(a[patternArg].Length == 1 && a[patternArg][0] == '*');
+        bool usePattern = patternArg > 0 && !Glob.MatchesEverything(a[patternArg]);
 
         var ks = ctx.Keyspace;
         var dict = ks.Keys(ctx.Db);

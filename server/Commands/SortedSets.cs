@@ -855,7 +855,7 @@ public static class SortedSets
                 return;
             }
         }
-        bool usePattern = patternArg > 0 && !(a[patternArg].Length == 1 && a[patternArg][0] == '*');
+        bool usePattern = patternArg > 0 && !Glob.MatchesEverything(a[patternArg]);
         var ks = ctx.Keyspace;
         var outItems = new List<(byte[] Member, byte[] Score)>();
         Span<byte> scratch = stackalloc byte[24];
