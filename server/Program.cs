@@ -48,11 +48,23 @@ public static class Program
 
     public static int Run(ServerConfig config, string? configFile)
     {
-        if (!TryChangeDir(config.Dir.Value)) return 1;
+        var dir = WorkingDirectory.TryChange(config.Dir.Value, out var chdirError);
+        if (dir == null)
+        {
+            Log.Warning($"Can't chdir to '{config.Dir.Value}': {chdirError}");
+            return 1;
+        }
+        config.Dir.Value = dir;
+        WorkingDirectory.Wire(config);
         using var server = new RedisServer(config, configFile);
         Log.Notice($"RedisLite version={ServerInfo.RedisVersion}, bits=64, pid={Environment.ProcessId}, just started");
         Log.Notice(configFile == null ? "Configuration loaded (embedded defaults and command line)" : $"Configuration loaded from {configFile}");
 
+        // As in Redis, the listener is open while the dump loads, but every command without the
+        // loading flag gets -LOADING until the whole dataset is in: nobody ever reads or writes a
+        // partly loaded dataset, and if the load fails the process exits still in that state, so
+        // no command (FLUSHALL, SAVE, SHUTDOWN's save) can replace the file that failed to load.
+        server.Loading = true;
         var app = BuildHost(server, config);
         try
         {
@@ -68,57 +80,33 @@ public static class Program
         {
             Persistence.DatasetLoader.LoadDump(server);
         }
-        catch (Persistence.Rdb.RdbFormatException e)
-        {
-            // Never start on a partial dataset, and never let a later save overwrite the bad file.
-            Log.Warning($"Fatal error loading the DB: {e.Message}. Exiting.");
-            app.StopAsync().Wait(TimeSpan.FromSeconds(2));
-            return 1;
-        }
-        catch (IOException e)
+        catch (Exception e) when (e is Persistence.Rdb.RdbFormatException or IOException)
         {
             Log.Warning($"Fatal error loading the DB: {e.Message}. Exiting.");
             app.StopAsync().Wait(TimeSpan.FromSeconds(2));
             return 1;
         }
+        server.Loading = false;
         using var cron = new ServerCron(server);
         Log.Notice($"Server initialized; region reserved {server.Keyspace.Region.ReservedBytes >> 20} MB of address space");
         Log.Notice($"Ready to accept connections tcp on port {config.Port.Value}");
+        var signals = new SignalShutdown(server);
         using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(
             System.Runtime.InteropServices.PosixSignal.SIGTERM, ctx =>
             {
                 ctx.Cancel = true;
-                Log.Warning("Received SIGTERM scheduling shutdown...");
-                server.ShutdownRequested.Cancel();
+                signals.Received("SIGTERM");
             });
         using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(
             System.Runtime.InteropServices.PosixSignal.SIGINT, ctx =>
             {
                 ctx.Cancel = true;
-                Log.Warning("Received SIGINT scheduling shutdown...");
-                server.ShutdownRequested.Cancel();
+                signals.Received("SIGINT");
             });
         server.ShutdownRequested.Token.WaitHandle.WaitOne();
-        if (!server.ShutdownPrepared)
-            lock (server.StoreLock)
-                ShutdownSequence.Prepare(server, save: server.Config.Save.Points.Count > 0, force: true);
         app.StopAsync().Wait(TimeSpan.FromSeconds(2));
         Log.Warning("RedisLite is now ready to exit, bye bye...");
         return 0;
-    }
-
-    private static bool TryChangeDir(string dir)
-    {
-        try
-        {
-            Directory.SetCurrentDirectory(dir);
-            return true;
-        }
-        catch (Exception e)
-        {
-            Log.Warning($"Can't chdir to '{dir}': {e.Message}");
-            return false;
-        }
     }
 
     private static WebApplication BuildHost(RedisServer server, ServerConfig config)

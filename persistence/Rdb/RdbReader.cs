@@ -28,6 +28,8 @@ public sealed class RdbReader : IDisposable
     public long KeysLoaded { get; private set; }
     /// <summary>Unix ms against which expiries are judged (null: keep expired keys).</summary>
     public long? NowMs { get; init; }
+    /// <summary>Compare the trailing CRC64 with the file's (rdbchecksum yes); off, the 8 bytes are read and ignored, as Redis does.</summary>
+    public bool VerifyChecksums { get; init; } = true;
 
     public RdbReader(Stream stream, string path)
     {
@@ -35,10 +37,10 @@ public sealed class RdbReader : IDisposable
         _path = path;
     }
 
-    public static void LoadFile(string path, IRdbSink sink, long? nowMs, out long loaded, out long expired)
+    public static void LoadFile(string path, IRdbSink sink, long? nowMs, bool verifyChecksum, out long loaded, out long expired)
     {
         using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
-        using var r = new RdbReader(fs, path) { NowMs = nowMs };
+        using var r = new RdbReader(fs, path) { NowMs = nowMs, VerifyChecksums = verifyChecksum };
         r.Read(sink);
         loaded = r.KeysLoaded;
         expired = r.KeysExpired;
@@ -224,7 +226,7 @@ public sealed class RdbReader : IDisposable
         _crcPos = _pos;
         long at = Offset;
         ulong stored = BinaryPrimitives.ReadUInt64LittleEndian(ReadSpan(8));
-        if (stored != 0 && stored != _crc)
+        if (VerifyChecksums && stored != 0 && stored != _crc)
             throw Error($"Wrong RDB checksum expected: ({stored:x16}) got: ({_crc:x16})", at);
     }
 

@@ -40,9 +40,11 @@ public static class DebugCommand
         "JMAP",
         "    Show RedisLite's region allocator: size classes with used and free chunks,",
         "    page runs, and the region's top, reserved and used bytes.",
-        "RELOAD [NOSAVE]",
-        "    Save the RDB on disk and reload it back to memory. With NOSAVE, reload the",
-        "    existing dump without saving first.",
+        "RELOAD [option ...]",
+        "    Save the RDB on disk and reload it back to memory. Valid <option> values:",
+        "    * MERGE: conflicting keys will be loaded from RDB.",
+        "    * NOFLUSH: the existing database will not be removed before load.",
+        "    * NOSAVE: the database will be loaded from an existing RDB file.",
         "POPULATE <count> [<prefix>] [<size>]",
         "    Create <count> string keys named key:<num>. If <prefix> is specified then",
         "    it is used instead of the 'key' prefix. These are not propagated to",
@@ -53,16 +55,23 @@ public static class DebugCommand
         "    Stop the server for <seconds>. Decimals allowed.",
     ]);
 
-    /// <summary>DEBUG RELOAD [NOSAVE]: save (unless NOSAVE), empty every database, load the dump back.</summary>
+    /// <summary>
+    /// DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: save (unless NOSAVE), empty every database (unless
+    /// NOFLUSH or MERGE), load the dump back, with Redis 7.0's replies: a failed save is a bare
+    /// "-ERR", a missing or bad dump "Error trying to load the RDB dump". As in Redis, what loaded
+    /// before a bad record stays (this is a debugging command; startup never serves a partial load).
+    /// MERGE lets loaded keys replace existing ones, which the loader does anyway.
+    /// </summary>
     private static void Reload(CommandContext ctx)
     {
-        bool save = true;
+        bool save = true, flush = true;
         for (int i = 2; i < ctx.Args.Count; i++)
         {
             if (ctx.Args.Is(i, "NOSAVE")) save = false;
+            else if (ctx.Args.Is(i, "NOFLUSH") || ctx.Args.Is(i, "MERGE")) flush = false;
             else
             {
-                ctx.Error("ERR DEBUG RELOAD only supports the NOSAVE option.");
+                ctx.Error("ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.");
                 return;
             }
         }
@@ -70,18 +79,24 @@ public static class DebugCommand
         snaps.KillChild();
         if (save && snaps.SaveForeground() != null)
         {
-            ctx.Error("ERR Error trying to save the DB, check the server logs.");
+            ctx.Error("ERR");
             return;
         }
-        for (int db = 0; db < ctx.Keyspace.DbCount; db++) ctx.Keyspace.Flush(db);
+        if (flush)
+            for (int db = 0; db < ctx.Keyspace.DbCount; db++) ctx.Keyspace.Flush(db);
         try
         {
-            DatasetLoader.LoadDump(ctx.Server);
+            if (DatasetLoader.LoadDump(ctx.Server) == null)
+            {
+                ctx.Error("ERR Error trying to load the RDB dump");
+                return;
+            }
         }
-        catch (Persistence.Rdb.RdbFormatException e)
+        catch (Exception e) when (e is Persistence.Rdb.RdbFormatException or IOException)
         {
+            ctx.Server.Loading = false;
             Log.Warning($"Error loading the dump for DEBUG RELOAD: {e.Message}");
-            ctx.Error("ERR Error trying to load the RDB dump, check server logs.");
+            ctx.Error("ERR Error trying to load the RDB dump");
             return;
         }
         Log.Notice("DB reloaded by DEBUG RELOAD");

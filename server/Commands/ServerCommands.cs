@@ -51,8 +51,7 @@ public static class ServerCommands
             return;
         }
         var server = ctx.Server;
-        // While loading, the dataset is half-read: never save it over the file.
-        bool doSave = !server.Loading && (save || (!nosave && server.Config.Save.Points.Count > 0));
+        bool doSave = save || (!nosave && server.Config.Save.Points.Count > 0);
         if (!ShutdownSequence.Prepare(server, doSave, force))
         {
             ctx.Error("ERR Errors trying to SHUTDOWN. Check logs.");

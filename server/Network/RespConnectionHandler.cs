@@ -42,6 +42,14 @@ public sealed class RespConnectionHandler(RedisServer server) : ConnectionHandle
         {
             Authenticated = server.Config.RequirePass.Value.Length == 0,
         };
+        if (ProtectedMode.Denies(server, client))
+        {
+            Interlocked.Increment(ref server.Stats.RejectedConnections);
+            writer.Error(ProtectedMode.DeniedError);
+            writer.Commit();
+            await output.FlushAsync();
+            return;
+        }
         server.Clients.Add(client);
         try
         {

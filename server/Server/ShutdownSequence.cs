@@ -12,6 +12,8 @@ public static class ShutdownSequence
     /// <summary>Returns false, having logged why, when the save failed and <paramref name="force"/> is off.</summary>
     public static bool Prepare(RedisServer server, bool save, bool force)
     {
+        // While loading (or after a load failed) the dataset is partial: never save it over the file.
+        if (server.Loading) save = false;
         Log.Warning("User requested shutdown...");
         if (save) Log.Notice("Saving the final RDB snapshot before exiting.");
         bool saved = server.Shutdown?.Invoke(save) ?? !save;
