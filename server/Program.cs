@@ -60,6 +60,22 @@ public static class Program
         Log.Notice($"RedisLite version={ServerInfo.RedisVersion}, bits=64, pid={Environment.ProcessId}, just started");
         Log.Notice(configFile == null ? "Configuration loaded (embedded defaults and command line)" : $"Configuration loaded from {configFile}");
 
+        // Signals are ours before the first client can connect: a SIGTERM must never find the
+        // runtime's default handler (which exits without the final save).
+        var signals = new SignalShutdown(server);
+        using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(
+            System.Runtime.InteropServices.PosixSignal.SIGTERM, ctx =>
+            {
+                ctx.Cancel = true;
+                signals.Received("SIGTERM");
+            });
+        using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(
+            System.Runtime.InteropServices.PosixSignal.SIGINT, ctx =>
+            {
+                ctx.Cancel = true;
+                signals.Received("SIGINT");
+            });
+
         // As in Redis, the listener is open while the dump loads, but every command without the
         // loading flag gets -LOADING until the whole dataset is in: nobody ever reads or writes a
         // partly loaded dataset, and if the load fails the process exits still in that state, so
@@ -90,19 +106,6 @@ public static class Program
         using var cron = new ServerCron(server);
         Log.Notice($"Server initialized; region reserved {server.Keyspace.Region.ReservedBytes >> 20} MB of address space");
         Log.Notice($"Ready to accept connections tcp on port {config.Port.Value}");
-        var signals = new SignalShutdown(server);
-        using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(
-            System.Runtime.InteropServices.PosixSignal.SIGTERM, ctx =>
-            {
-                ctx.Cancel = true;
-                signals.Received("SIGTERM");
-            });
-        using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(
-            System.Runtime.InteropServices.PosixSignal.SIGINT, ctx =>
-            {
-                ctx.Cancel = true;
-                signals.Received("SIGINT");
-            });
         server.ShutdownRequested.Token.WaitHandle.WaitOne();
         app.StopAsync().Wait(TimeSpan.FromSeconds(2));
         Log.Warning("RedisLite is now ready to exit, bye bye...");

@@ -33,7 +33,17 @@ public sealed class SignalShutdown(RedisServer server)
     {
         bool done;
         lock (server.StoreLock)
+        {
+            // While the dump loads, nothing is saved (ShutdownSequence) and, as Redis does, the
+            // process goes at once rather than after the load.
+            if (server.Loading) Log.Warning("Received shutdown signal during loading, scheduling shutdown.");
             done = ShutdownSequence.Prepare(server, save: server.Config.Save.Points.Count > 0, force: false);
+            if (done && server.Loading)
+            {
+                Log.Warning("RedisLite is now ready to exit, bye bye...");
+                Environment.Exit(0);
+            }
+        }
         if (!done) Volatile.Write(ref _inProgress, 0); // keep serving; the next signal tries again
     }
 }
