@@ -466,17 +466,17 @@ public static class Lists
             {
                 if (!Lookup(ctx, key, write: true, out ulong rec)) return;
                 if (rec == 0) continue;
-                PopRangeWithKey(ctx.Server, ctx.Db, ctx.Reply, key, rec, left, count);
+                long popped = PopRangeWithKey(ctx.Server, ctx.Db, ctx.Reply, key, rec, left, count);
                 ctx.Dirty++;
-                ctx.Propagate(PopName(left), key, CommandContext.IntBytes(count));
+                ctx.Propagate(PopName(left), key, CommandContext.IntBytes(popped));
                 return;
             }
             ctx.Reply.NullArray();
         }
     }
 
-    /// <summary>Replies [key, [elements...]] popping up to count elements (LMPOP/BLMPOP).</summary>
-    private static void PopRangeWithKey(RedisServer server, int db, Network.RespWriter reply, byte[] key, ulong rec, bool left, long count)
+    /// <summary>Replies [key, [elements...]] popping up to count elements (LMPOP/BLMPOP); returns how many it popped.</summary>
+    private static long PopRangeWithKey(RedisServer server, int db, Network.RespWriter reply, byte[] key, ulong rec, bool left, long count)
     {
         var ks = server.Keyspace;
         var ql = Ql(server);
@@ -487,6 +487,7 @@ public static class Lists
         reply.ArrayHeader(n);
         for (long i = 0; i < n; i++) ql.Pop(q, left, v => reply.Bulk(v));
         DeleteIfEmpty(ks, db, rec, ql);
+        return n;
     }
 
     private static byte[] PopName(bool left) => left ? "LPOP"u8.ToArray() : "RPOP"u8.ToArray();
@@ -511,11 +512,9 @@ public static class Lists
         {
             if (!Lookup(ctx, key, write: true, out ulong rec)) return;
             if (rec == 0) continue;
-            ServePop(ctx.Server, ctx.Db, ctx.Reply, key, rec, left, count);
-            ctx.Dirty++;
             // Replayed as the pop it was (Redis rewrites BLPOP/BLMPOP served at once to LPOP/RPOP).
-            if (count == -1) ctx.Propagate(PopName(left), key);
-            else ctx.Propagate(PopName(left), key, CommandContext.IntBytes(count));
+            ctx.Propagate(ServePop(ctx.Server, ctx.Db, ctx.Reply, key, rec, left, count));
+            ctx.Dirty++;
             return;
         }
         if (ctx.Client.DenyBlocking)
@@ -528,26 +527,28 @@ public static class Lists
         server.Blocking.Block(ctx.Client, db, keys, deadline, RegionLayout.TypeList,
             serve: (bc, key, rec) =>
             {
-                ServePop(server, db, bc.Reply, key, rec, left, count);
+                server.Propagation.Add(db, ServePop(server, db, bc.Reply, key, rec, left, count));
                 server.Dirty++;
                 return true;
             },
             timeout: reply => reply.NullArray());
     }
 
-    private static void ServePop(RedisServer server, int db, Network.RespWriter reply, byte[] key, ulong rec, bool left, long count)
+    /// <summary>
+    /// Pops for BLPOP/BRPOP (count -1) or BLMPOP and replies; returns the pop to replay, as Redis
+    /// 7.0 writes it: LPOP key, or LPOP key n with the number actually popped.
+    /// </summary>
+    private static byte[][] ServePop(RedisServer server, int db, Network.RespWriter reply, byte[] key, ulong rec, bool left, long count)
     {
         if (count != -1)
-        {
-            PopRangeWithKey(server, db, reply, key, rec, left, count);
-            return;
-        }
+            return [PopName(left), key, CommandContext.IntBytes(PopRangeWithKey(server, db, reply, key, rec, left, count))];
         var ks = server.Keyspace;
         var ql = Ql(server);
         reply.ArrayHeader(2);
         reply.Bulk(key);
         ql.Pop(Value(ks, rec), left, v => reply.Bulk(v));
         DeleteIfEmpty(ks, db, rec, ql);
+        return [PopName(left), key];
     }
 
     public static void BLMove(CommandContext ctx)
@@ -581,6 +582,10 @@ public static class Lists
         int db = ctx.Db;
         var server = ctx.Server;
         byte[] dstKey = ctx.Args[2].ToArray();
+        // BLMOVE replays as LMOVE with its LEFT/RIGHT words as the client wrote them, as Redis does.
+        byte[][] served = timeoutArg == 5
+            ? ["LMOVE"u8.ToArray(), ctx.Args.Bytes(1), dstKey, ctx.Args.Bytes(3), ctx.Args.Bytes(4)]
+            : ["RPOPLPUSH"u8.ToArray(), ctx.Args.Bytes(1), dstKey];
         server.Blocking.Block(ctx.Client, db, [ctx.Args[1].ToArray()], deadline, RegionLayout.TypeList,
             serve: (bc, key, rec) =>
             {
@@ -596,6 +601,7 @@ public static class Lists
                 byte[] value = Move(server, db, key, rec, dstKey, dst, fromLeft, toLeft);
                 bc.Reply.Bulk(value);
                 server.Dirty++;
+                server.Propagation.Add(db, served);
                 return true;
             },
             timeout: reply => reply.Null());

@@ -186,11 +186,9 @@ public static class Sets
         var popped = Sample(ks, rec, size, (int)l);
         foreach (var m in popped) SetValues.Remove(ks, rec, m);
         ctx.Dirty += l;
-        var argv = new byte[popped.Count + 2][];
-        argv[0] = "SREM"u8.ToArray();
-        argv[1] = a.Bytes(1);
-        for (int i = 0; i < popped.Count; i++) argv[i + 2] = popped[i];
-        ctx.Propagate(argv);
+        // One SREM per member, as Redis 7.0 propagates them (the unit's MULTI/EXEC keeps them together).
+        byte[] srem = "SREM"u8.ToArray(), key = a.Bytes(1);
+        foreach (var m in popped) ctx.Propagate(srem, key, m);
         ReplySet(ctx, popped);
     }
 

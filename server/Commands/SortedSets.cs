@@ -583,13 +583,22 @@ public static class SortedSets
         }
     }
 
-    /// <summary>Pops up to count elements from one end, deletes the key if emptied, propagates as ZPOPMIN/ZPOPMAX key count.</summary>
+    /// <summary>Pops up to count elements from one end and deletes the key if emptied (ZPOPMIN/ZPOPMAX propagate as received).</summary>
     internal static List<(byte[] Member, double Score)> PopItems(CommandContext ctx, ulong rec, ReadOnlySpan<byte> key, bool max, long count)
     {
         var popped = PopCore(ctx.Keyspace, ctx.Db, rec, max, count);
         ctx.Dirty += popped.Count;
-        ctx.Propagate(Encoding.ASCII.GetBytes(max ? "ZPOPMAX" : "ZPOPMIN"), key.ToArray(), CommandContext.IntBytes(popped.Count));
         return popped;
+    }
+
+    /// <summary>
+    /// How [B]ZMPOP and BZPOPMIN/BZPOPMAX replay, as Redis 7.0 writes them: ZPOPMIN/ZPOPMAX key,
+    /// with the number actually popped for the MPOP forms (<paramref name="count"/> null for the others).
+    /// </summary>
+    private static byte[][] PopRecord(bool max, byte[] key, long? count)
+    {
+        var name = Encoding.ASCII.GetBytes(max ? "ZPOPMAX" : "ZPOPMIN");
+        return count is { } n ? [name, key, CommandContext.IntBytes(n)] : [name, key];
     }
 
     /// <summary>The popping itself, with no command context (also used to serve blocked clients).</summary>
@@ -618,7 +627,9 @@ public static class SortedSets
             ulong rec = Write(ctx, key);
             if (rec == ulong.MaxValue) return;
             if (rec == 0) continue;
-            ReplyMPop(ctx, key, PopItems(ctx, rec, key, max, count));
+            var popped = PopItems(ctx, rec, key, max, count);
+            ReplyMPop(ctx, key, popped);
+            ctx.Propagate(PopRecord(max, key.ToArray(), popped.Count));
             return;
         }
         ctx.Reply.NullArray();
@@ -681,6 +692,7 @@ public static class SortedSets
             if (rec == ulong.MaxValue) return;
             if (rec == 0) continue;
             var popped = PopItems(ctx, rec, key, max, count);
+            ctx.Propagate(PopRecord(max, key, multi ? popped.Count : null));
             if (multi) ReplyMPop(ctx.Reply, key, popped);
             else ReplyBPop(ctx.Reply, key, popped);
             return;
@@ -700,6 +712,7 @@ public static class SortedSets
                 if (multi) ReplyMPop(bc.Reply, key, popped);
                 else ReplyBPop(bc.Reply, key, popped);
                 server.Dirty += popped.Count;
+                server.Propagation.Add(db, PopRecord(max, key, multi ? popped.Count : null));
                 return true;
             },
             timeout: reply => reply.NullArray());

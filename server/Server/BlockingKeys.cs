@@ -43,11 +43,10 @@ namespace RedisLite.Server;
 /// </code>
 /// <c>serve</c> is called under the lock with a live record of the awaited type; it returns true
 /// once it replied (the client is then unblocked), false to stay blocked. It must use
-/// <see cref="BlockedClient.Reply"/> (never the client's own writer) and add to
-/// <see cref="RedisServer.Dirty"/> itself.
-///
-/// Not yet: a client served here records no propagation record (there is no AOF or replica to
-/// consume one); the immediate, non-blocking paths of the list commands do record theirs.
+/// <see cref="BlockedClient.Reply"/> (never the client's own writer), add to
+/// <see cref="RedisServer.Dirty"/> itself, and add its non-blocking form (LPOP, LMOVE, ZPOPMIN...)
+/// to <see cref="RedisServer.Propagation"/>: served after the command that made the key ready,
+/// it goes out as its own unit after that command's.
 /// </summary>
 public sealed class BlockingKeys
 {

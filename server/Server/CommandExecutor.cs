@@ -70,6 +70,9 @@ public sealed class CommandExecutor(RedisServer server)
             server.Monitors.Feed(client, client.Args);
         server.Keyspace.NowMs = server.ClockMs();
         ctx.Begin(cmd);
+        int db = client.Db; // the database the command's records replay in (SELECT itself writes nothing)
+        var propagation = server.Propagation;
+        propagation.BeginUnit();
         long start = Stopwatch.GetTimestamp();
         try
         {
@@ -80,6 +83,8 @@ public sealed class CommandExecutor(RedisServer server)
             ctx.Error(Errors.Oom);
         }
         cmd.Stats.Microseconds += (Stopwatch.GetTimestamp() - start) / TicksPerMicro;
+        if (propagation.HasSinks) AddRecords(ctx, db);
+        propagation.EndUnit();
         // Clients blocked on keys this command made ready are served now, before any other
         // command runs (Redis's handleClientsBlockedOnKeys after call()).
         if (server.Blocking.HasReadyKeys) server.Blocking.HandleReadyKeys();
@@ -92,6 +97,18 @@ public sealed class CommandExecutor(RedisServer server)
         server.Stats.CommandsProcessed++;
         client.LastCommand = cmd.Name;
         client.LastInteractionMs = Environment.TickCount64;
+    }
+
+    /// <summary>
+    /// The command's propagation records (Redis's call() with PROPAGATE_AOF|PROPAGATE_REPL): its
+    /// own rewritten forms if it recorded any, else its argv as received if it changed something.
+    /// </summary>
+    private void AddRecords(CommandContext ctx, int db)
+    {
+        if (ctx.PropagationPrevented) return;
+        if (ctx.Propagation is { } records)
+            foreach (var argv in records) server.Propagation.Add(db, argv);
+        else if (ctx.Dirty > 0) server.Propagation.Add(db, ctx.Args.ToArrays());
     }
 
     private void Reject(Client client, CommandDef? cmd, string error)

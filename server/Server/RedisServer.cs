@@ -19,6 +19,8 @@ public sealed class RedisServer : IDisposable
     public ServerStats Stats { get; } = new();
     public CommandExecutor Executor { get; }
     public MonitorFeed Monitors { get; } = new();
+    /// <summary>Where every change to the dataset goes out, as records the AOF and replicas consume.</summary>
+    public PropagationStream Propagation { get; } = new();
     /// <summary>Clients blocked on keys (BLPOP, BZPOPMIN...).</summary>
     public BlockingKeys Blocking { get; }
     /// <summary>SAVE/BGSAVE and the snapshot child.</summary>
@@ -69,7 +71,13 @@ public sealed class RedisServer : IDisposable
             ? (ulong)config.MaxMemory.Value * 2 + (256UL << 20)
             : DefaultReservation;
         Keyspace = new Keyspace(reserve, (int)config.Databases.Value);
-        Keyspace.KeyExpired += (_, _) => Stats.ExpiredKeys++;
+        Keyspace.KeyExpired += (db, rec) =>
+        {
+            Stats.ExpiredKeys++;
+            // Replicas and the AOF never expire keys themselves: they get the deletion.
+            if (Propagation.HasSinks)
+                Propagation.Add(db, [config.LazyfreeLazyExpire.Value ? "UNLINK"u8.ToArray() : "DEL"u8.ToArray(), Keyspace.KeyOf(rec).ToArray()]);
+        };
         // region-hugepages: THP for the region or not (ServerConfig says why it is on by default).
         Keyspace.Region.AdviseHugePages(config.RegionHugepages.Value);
         config.RegionHugepages.Changed += () => Keyspace.Region.AdviseHugePages(config.RegionHugepages.Value);
