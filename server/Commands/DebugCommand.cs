@@ -73,7 +73,7 @@ public static class DebugCommand
             ctx.Error("ERR Error trying to save the DB, check the server logs.");
             return;
         }
-        for (int db = 0; db < ctx.Keyspace.DbCount; db++) ctx.Keyspace.Flush(db);
+        ctx.Keyspace.FlushAll();
         try
         {
             DatasetLoader.LoadDump(ctx.Server);

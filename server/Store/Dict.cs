@@ -341,6 +341,15 @@ public sealed unsafe class Dict
             }
             _alloc.Free(table.Buckets);
         }
+        Abandon();
+    }
+
+    /// <summary>
+    /// Empties the index without visiting or freeing anything: for when the caller releases every
+    /// block of the region at once (<see cref="Keyspace.FlushAll"/>).
+    /// </summary>
+    public void Abandon()
+    {
         var keep = *_d;
         *_d = default;
         _d->RehashIdx = -1;
