@@ -65,10 +65,7 @@ public sealed class RedisServer : IDisposable
     {
         Config = config;
         ConfigFile = configFile;
-        ulong reserve = config.MaxMemory.Value > 0
-            ? (ulong)config.MaxMemory.Value * 2 + (256UL << 20)
-            : DefaultReservation;
-        Keyspace = new Keyspace(reserve, (int)config.Databases.Value);
+        Keyspace = new Keyspace(Reservation(config), (int)config.Databases.Value);
         Keyspace.KeyExpired += (_, _) => Stats.ExpiredKeys++;
         // region-hugepages: THP for the region or not (ServerConfig says why it is on by default).
         Keyspace.Region.AdviseHugePages(config.RegionHugepages.Value);
@@ -92,8 +89,17 @@ public sealed class RedisServer : IDisposable
         config.LogLevel.Changed += () => Log.Threshold = Log.Parse(config.LogLevel.Value);
     }
 
-    /// <summary>Virtual size reserved when maxmemory is 0: far beyond RAM, committed only as touched.</summary>
+    /// <summary>Least virtual size reserved for the region by default: far beyond RAM, committed only as touched.</summary>
     public const ulong DefaultReservation = 256UL << 30;
+
+    /// <summary>
+    /// The region's virtual size: region-reserve, or by default the larger of
+    /// <see cref="DefaultReservation"/> and four times the RAM (so the data outgrows RAM and swap
+    /// long before the region). Not derived from maxmemory: that limit can change at runtime.
+    /// </summary>
+    public static ulong Reservation(ServerConfig config) => config.RegionReserve.Value > 0
+        ? (ulong)config.RegionReserve.Value
+        : Math.Max(DefaultReservation, 4 * (ulong)Math.Max(0, ProcessStats.TotalSystemMemory()));
 
     /// <summary>Bytes of the region in use (INFO used_memory).</summary>
     public ulong UsedMemory => Keyspace.Alloc.UsedBytes;

@@ -182,7 +182,15 @@ public sealed unsafe class Keyspace : IDisposable
         r->Encoding = encoding;
         r->Lru = LfuMode ? LfuCounter.Initial(NowMs) : LruNow;
         key.CopyTo(new Span<byte>(_base + rec + (ulong)sizeof(RlKey), key.Length));
-        _keys[db].Add(rec);
+        try
+        {
+            _keys[db].Add(rec);
+        }
+        catch (RegionFullException)
+        {
+            Alloc.Free(rec); // an empty database's first table did not fit: leave nothing behind
+            throw;
+        }
         KeyAdded?.Invoke(db, rec);
         return rec;
     }

@@ -89,6 +89,9 @@ public sealed unsafe class RegionAllocator
     /// <summary>First byte never handed out (or handed back at the top): the region's high-water mark.</summary>
     public ulong Top => _h->Top;
 
+    /// <summary>Virtual size of the region (region-reserve).</summary>
+    public ulong ReservedBytes => _h->ReservedBytes;
+
     /// <summary>Where blocks start: everything below is the header and the page map.</summary>
     public ulong DataStart => RoundUpPage(_h->PageMap + _region.ReservedBytes / Page * sizeof(uint));
 
