@@ -68,8 +68,14 @@ public sealed class RedisServer : IDisposable
         Keyspace = new Keyspace(Reservation(config), (int)config.Databases.Value);
         Keyspace.KeyExpired += (_, _) => Stats.ExpiredKeys++;
         // region-hugepages: THP for the region or not (ServerConfig says why it is on by default).
+        // Freed pages are then returned only as whole huge pages, so none is split (PageRelease).
         Keyspace.Region.AdviseHugePages(config.RegionHugepages.Value);
-        config.RegionHugepages.Changed += () => Keyspace.Region.AdviseHugePages(config.RegionHugepages.Value);
+        Keyspace.Alloc.ReleaseWholeHugePages = config.RegionHugepages.Value;
+        config.RegionHugepages.Changed += () =>
+        {
+            Keyspace.Region.AdviseHugePages(config.RegionHugepages.Value);
+            Keyspace.Alloc.ReleaseWholeHugePages = config.RegionHugepages.Value;
+        };
         Keyspace.LfuMode = config.MaxMemoryPolicy.Value.Contains("lfu");
         config.MaxMemoryPolicy.Changed += () => Keyspace.LfuMode = config.MaxMemoryPolicy.Value.Contains("lfu");
         Commands.CrossTypeReaders.Wire(this);

@@ -21,8 +21,21 @@ internal sealed unsafe class PageRelease(byte* regionBase, RlRegionHeader* heade
     /// <summary>How long freed pages stay resident before they are returned.</summary>
     public static readonly long DecayTicks = Stopwatch.Frequency;
 
-    /// <summary>Most pages one <see cref="Release"/> call returns (64 MiB: a few ms of page freeing).</summary>
+    /// <summary>Most pages one <see cref="Release"/> call returns (64 MiB).</summary>
     public const ulong PagesPerCall = 16384;
+
+    // Pages per madvise call: returning 4 KiB pages costs about a millisecond per few MiB, so the
+    // deadline is checked between calls of this size.
+    private const ulong ChunkPages = 256;
+    private const ulong HugePage = 2UL << 20;
+
+    /// <summary>
+    /// Return only whole 2 MiB huge pages (region-hugepages): returning part of a huge page
+    /// splits it into 512 page-table entries, which a fork then copies one by one and the
+    /// snapshot walk misses in the TLB. What a free run holds of a huge page still partly in use
+    /// stays resident until its neighbours are freed too.
+    /// </summary>
+    public bool WholeHugePages;
 
     // Free runs (by offset) that may have resident pages, with when they may be returned. An entry
     // goes stale when its run is merged, taken or re-freed; it is checked against the page map.
@@ -66,16 +79,21 @@ internal sealed unsafe class PageRelease(byte* regionBase, RlRegionHeader* heade
     {
         long now = Stopwatch.GetTimestamp();
         ulong budget = all ? ulong.MaxValue : PagesPerCall, done = 0;
-        ulong top = header->Top;
+        ulong top = header->Top, step = WholeHugePages ? HugePage : ChunkPages * PageMap.Page;
         if (_topEnd > top && (all || _topDue <= now))
         {
-            ulong pages = Math.Min((_topEnd - top) / PageMap.Page, budget);
-            ulong from = _topEnd - pages * PageMap.Page;
-            Advise(from, pages);
-            _topEnd = from;
-            done += pages;
+            // Top down, so a stop leaves [top, _topEnd) still to do. Above the old top nothing is
+            // in use, so the huge page holding it may be returned whole.
+            ulong floor = Align(top, up: true), hi = Math.Min(Align(_topEnd, up: true), header->ReservedBytes);
+            while (hi > floor && done < budget)
+            {
+                ulong from = Math.Max(floor, hi - step);
+                done += Advise(from, hi);
+                _topEnd = hi = from;
+                if (Stopwatch.GetTimestamp() >= deadline) return Done(done);
+            }
+            if (hi <= floor) _topEnd = 0;
         }
-        if (_topEnd <= top) _topEnd = 0;
         while (_dirty.Count > 0 && done < budget)
         {
             var (off, due) = _dirty.Peek();
@@ -83,25 +101,44 @@ internal sealed unsafe class PageRelease(byte* regionBase, RlRegionHeader* heade
             if (off < top && PageMap.Kind(map[off / PageMap.Page]) == RegionLayout.PageFreeRun)
             {
                 var run = (RlFreeRun*)(regionBase + off);
-                ulong dirty = run->Pages - 1 - run->Released;
-                ulong n = Math.Min(dirty, budget - done);
-                if (n > 0)
+                // The run's first page keeps its links; pages 1..Released are done.
+                ulong first = Align(off + PageMap.Page, up: true), last = Align(off + run->Pages * PageMap.Page, up: false);
+                while (run->Released < run->Pages - 1 && done < budget)
                 {
-                    Advise(off + (1 + run->Released) * PageMap.Page, n);
-                    run->Released += n;
-                    done += n;
+                    ulong from = Math.Max(first, Align(off + (1 + run->Released) * PageMap.Page, up: false));
+                    ulong to = Math.Min(from + step, last);
+                    if (to > from) done += Advise(from, to);
+                    run->Released = to >= last ? run->Pages - 1 : (to - off) / PageMap.Page - 1;
+                    if (Stopwatch.GetTimestamp() >= deadline) return Done(done);
                 }
-                if (n < dirty) break; // out of budget: the rest of this run next time
+                if (run->Released < run->Pages - 1) break; // out of budget: the rest of this run next time
             }
             _dirty.Dequeue();
-            if (Stopwatch.GetTimestamp() >= deadline) break;
         }
-        ReleasedPages += done;
-        return done;
+        return Done(done);
     }
 
-    private void Advise(ulong off, ulong pages)
+    // With WholeHugePages, offset n moved to where a huge page starts (huge pages are aligned in
+    // the address space, and the region's base need not be); else n.
+    private ulong Align(ulong n, bool up)
     {
-        if (pages > 0) Libc.madvise((IntPtr)(regionBase + off), (nuint)(pages * PageMap.Page), Libc.MADV_DONTNEED);
+        if (!WholeHugePages) return n;
+        ulong address = (ulong)regionBase + n;
+        address = up ? (address + HugePage - 1) / HugePage * HugePage : address / HugePage * HugePage;
+        return address < (ulong)regionBase ? 0 : address - (ulong)regionBase;
+    }
+
+    private ulong Done(ulong pages)
+    {
+        ReleasedPages += pages;
+        return pages;
+    }
+
+    // madvise(MADV_DONTNEED) over [from, to) when not empty; returns the pages it covered.
+    private ulong Advise(ulong from, ulong to)
+    {
+        if (to <= from) return 0;
+        Libc.madvise((IntPtr)(regionBase + from), (nuint)(to - from), Libc.MADV_DONTNEED);
+        return (to - from) / PageMap.Page;
     }
 }

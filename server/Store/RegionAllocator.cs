@@ -240,6 +240,13 @@ public sealed unsafe class RegionAllocator
     /// </summary>
     public ulong ReleaseFreePages(long deadline, bool all = false) => _release.Release(deadline, all);
 
+    /// <summary>Return only whole 2 MiB huge pages of free runs (region-hugepages; see <see cref="PageRelease.WholeHugePages"/>).</summary>
+    public bool ReleaseWholeHugePages
+    {
+        get => _release.WholeHugePages;
+        set => _release.WholeHugePages = value;
+    }
+
     /// <summary>Pages returned to the kernel since the region was formatted.</summary>
     public ulong ReleasedPages => _release.ReleasedPages;
 

@@ -91,6 +91,29 @@ public unsafe class RegionAllocatorReleaseTests
     }
 
     [Fact]
+    public void WithHugePagesOnlyWholeHugePagesAreReturned()
+    {
+        const ulong MiB = 1 << 20;
+        using var region = new Region(512UL << 20);
+        var alloc = new RegionAllocator(region, 1) { ReleaseWholeHugePages = true };
+        region.AdviseHugePages(false); // 4 KiB pages, so mincore counts exactly what was returned
+        var blocks = Enumerable.Range(0, 3).Select(_ => alloc.Alloc(MiB)).ToList();
+        ulong big = alloc.Alloc(16 * MiB);
+        ulong guard = alloc.Alloc(MiB);
+        foreach (ulong b in blocks.Append(big).Append(guard)) Touch(region, b, alloc.SizeOf(b));
+
+        // A 1 MiB free run between blocks in use holds no whole huge page: it stays resident.
+        alloc.Free(blocks[1]);
+        alloc.Free(big);
+        alloc.ReleaseFreePages(long.MaxValue, all: true);
+        Assert.Equal((long)MiB, ProcessStats.ResidentBytes(region.Base + blocks[1], MiB));
+        // A 16 MiB one returns all but the partly covered huge pages at its ends.
+        long left = ProcessStats.ResidentBytes(region.Base + big, 16 * MiB);
+        Assert.True(left <= 4 * (long)MiB, $"{left} bytes of a 16 MiB free run still resident");
+        alloc.Audit();
+    }
+
+    [Fact]
     public void ResetForgetsEveryBlockAndReturnsEveryPage()
     {
         using var region = new Region(256UL << 20);
@@ -154,6 +177,7 @@ public unsafe class RegionAllocatorReleaseTests
                 if (alloc.Sharing) alloc.EndSharing();
                 else alloc.BeginSharing();
                 if (step % 3000 == 0) alloc.ReleaseHeld(long.MaxValue);
+                alloc.ReleaseWholeHugePages = step % 4000 == 0;
                 alloc.ReleaseFreePages(long.MaxValue, all: step % 2000 == 0);
                 var audit = alloc.Audit();
                 var held = alloc.HeldBlocks.ToHashSet();
