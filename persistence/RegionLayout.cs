@@ -10,7 +10,7 @@ namespace RedisLite.Persistence;
 public static class RegionLayout
 {
     public const ulong Magic = 0x3130474552534c52UL;
-    public const uint Version = 1;
+    public const uint Version = 2;
     public const int PageSize = 4096;
     public const int NumClasses = 28;
     public const int MaxClassSize = 4096;
@@ -23,8 +23,16 @@ public static class RegionLayout
     public const uint PageRun = 0x30000000u;
     public const uint PageRunTail = 0x40000000u;
     public const uint PageFreeRun = 0x50000000u;
+    public const uint PageFreeEnd = 0x60000000u;
     public const uint PageKindMask = 0xF0000000u;
     public const uint PageDataMask = 0x0FFFFFFFu;
+
+    public const uint SlabClassMask = 0x1Fu;
+    public const int SlabIndexShift = 5;
+    public const uint SlabIndexMask = 0xFu;
+    public const int SlabFieldShift = 9;
+    public const uint SlabFieldMask = 0x7FFFFu;
+    public const int SlabFUsed = 0, SlabFFree = 1, SlabFCarved = 2, SlabFNextLo = 3, SlabFNextHi = 4, SlabFPrevLo = 5, SlabFPrevHi = 6;
 
     public const byte TypeString = 0, TypeList = 1, TypeSet = 2, TypeZSet = 3, TypeHash = 4;
 
@@ -117,10 +125,12 @@ public struct RlQlNode
 }
 
 [StructLayout(LayoutKind.Sequential)]
-public struct RlFreeChunk
+public struct RlFreeRun
 {
     public ulong Next;
+    public ulong Prev;
     public ulong Pages;
+    public ulong Released;
 }
 
 [StructLayout(LayoutKind.Sequential)]
@@ -138,10 +148,9 @@ public unsafe struct RlRegionHeader
     public uint DbCount;
     public uint Pad;
     public fixed ulong ClassSize[RegionLayout.NumClasses];
-    public fixed ulong ClassFree[RegionLayout.NumClasses];
-    public fixed ulong ClassCursor[RegionLayout.NumClasses];
-    public fixed ulong ClassEnd[RegionLayout.NumClasses];
+    public fixed ulong ClassSlabs[RegionLayout.NumClasses];
     public fixed ulong RunFree[RegionLayout.RunLists];
+    public ulong FreeRunPages;
 }
 
 // ---- sorted sets

@@ -13,8 +13,12 @@
  * Map of the region:
  *   page 0 ..            rl_region_header
  *   then                 page map: one uint32 per page of the reservation
- *   then                 rl_db[db_count]
- *   then                 slabs and page runs handed out by the allocator
+ *   then                 slabs and page runs handed out by the allocator (the first
+ *                        block is rl_db[db_count])
+ *
+ * Free page runs are coalesced with free neighbours; a run freed at the top lowers the top.
+ * The server returns the pages of free runs to the kernel, so a walker must read only blocks
+ * that something references (the RDB writer does), never free space.
  */
 #ifndef RL_REGION_H
 #define RL_REGION_H
@@ -22,7 +26,7 @@
 #include <stdint.h>
 
 #define RL_REGION_MAGIC   0x3130474552534c52ULL /* "RLSREG01" little endian */
-#define RL_REGION_VERSION 1
+#define RL_REGION_VERSION 2
 #define RL_PAGE_SIZE      4096
 
 /* Allocator size classes: chunk sizes from 16 bytes to RL_MAX_CLASS_SIZE.
@@ -37,14 +41,32 @@
 #define RL_RUN_LISTS       64
 
 /* Page map entries: the top 4 bits say what a page is, the rest is a payload. */
-#define RL_PAGE_UNUSED     0x00000000u /* above the bump pointer, never handed out */
-#define RL_PAGE_META       0x10000000u /* header, page map, db array */
-#define RL_PAGE_SLAB       0x20000000u /* payload: size class index */
+#define RL_PAGE_UNUSED     0x00000000u /* at or above the bump pointer: not handed out */
+#define RL_PAGE_META       0x10000000u /* header, page map */
+#define RL_PAGE_SLAB       0x20000000u /* payload: see RL_SLAB_* below */
 #define RL_PAGE_RUN        0x30000000u /* first page of an allocated run; payload: page count */
-#define RL_PAGE_RUN_TAIL   0x40000000u /* later pages of a run (allocated or free) */
+#define RL_PAGE_RUN_TAIL   0x40000000u /* other pages of a run (allocated or free) */
 #define RL_PAGE_FREE_RUN   0x50000000u /* first page of a free run; payload: page count */
+#define RL_PAGE_FREE_END   0x60000000u /* last page of a free run of 2+ pages; payload: page count */
 #define RL_PAGE_KIND_MASK  0xF0000000u
-#define RL_PAGE_DATA_MASK  0x0FFFFFFFu
+#define RL_PAGE_DATA_MASK  0x0FFFFFFFu /* also the most pages a run (free or not) may have */
+
+/* A slab page's payload: the size class, the page's index in its slab, and one 19-bit field of
+ * the slab's state; which field depends on the page index (RL_SLAB_F_*). So the slab's whole
+ * state lives in the page map: a chunk's page finds its slab's first page by its index. */
+#define RL_SLAB_CLASS_MASK  0x1Fu
+#define RL_SLAB_INDEX_SHIFT 5
+#define RL_SLAB_INDEX_MASK  0xFu
+#define RL_SLAB_FIELD_SHIFT 9
+#define RL_SLAB_FIELD_MASK  0x7FFFFu
+#define RL_SLAB_F_USED      0 /* chunks in use */
+#define RL_SLAB_F_FREE      1 /* first free chunk's index + 1 (0: none); a free chunk's first
+                                 uint32 holds the next one's index + 1 */
+#define RL_SLAB_F_CARVED    2 /* chunks ever handed out; the rest of the slab is untouched */
+#define RL_SLAB_F_NEXT_LO   3 /* next slab (first page number, 38 bits over two fields) in */
+#define RL_SLAB_F_NEXT_HI   4 /*   the class's list of slabs with a free chunk (0: none) */
+#define RL_SLAB_F_PREV_LO   5 /* previous slab in that list */
+#define RL_SLAB_F_PREV_HI   6
 
 /* Value types: the RDB object type numbers of Redis (rdb.h RDB_TYPE_*). */
 #define RL_TYPE_STRING 0
@@ -127,11 +149,14 @@ typedef struct rl_str {
     uint64_t len;
 } rl_str;
 
-/* A free chunk in a size-class free list, or a free page run. */
-typedef struct rl_free_chunk {
-    uint64_t next;
-    uint64_t pages;  /* page runs only: length of the run */
-} rl_free_chunk;
+/* The first page of a free page run. The run's other pages hold nothing and may have been
+ * returned to the kernel (MADV_DONTNEED): they read as zeros until reused. */
+typedef struct rl_free_run {
+    uint64_t next;      /* neighbours in its list of run_free (doubly linked) */
+    uint64_t prev;
+    uint64_t pages;     /* length of the run */
+    uint64_t released;  /* pages 1..released of the run are known returned to the kernel */
+} rl_free_run;
 
 /* The first bytes of the region: everything needed to walk it. */
 typedef struct rl_region_header {
@@ -147,10 +172,10 @@ typedef struct rl_region_header {
     uint32_t db_count;
     uint32_t pad;
     uint64_t class_size[RL_NUM_CLASSES];    /* chunk size of each class */
-    uint64_t class_free[RL_NUM_CLASSES];    /* free-list head of each class */
-    uint64_t class_cursor[RL_NUM_CLASSES];  /* next never-used chunk in the class's open slab */
-    uint64_t class_end[RL_NUM_CLASSES];     /* end of the class's open slab */
+    uint64_t class_slabs[RL_NUM_CLASSES];   /* per class: first slab with a free chunk (doubly
+                                               linked through RL_SLAB_F_NEXT/PREV), 0 if none */
     uint64_t run_free[RL_RUN_LISTS];        /* free page runs by page count (1-based; last: >=) */
+    uint64_t free_run_pages;                /* pages in all free runs */
 } rl_region_header;
 
 /* ---- sorted sets

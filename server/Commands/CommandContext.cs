@@ -149,6 +149,19 @@ public sealed class CommandContext(RedisServer server, Client client)
         return !double.IsNaN(value);
     }
 
+    /// <summary>
+    /// Before a command's first write: true if <paramref name="need"/> bytes fit in the data
+    /// region (RegionRoom); else replies the region-full error and returns false, so the command
+    /// is refused whole.
+    /// </summary>
+    public bool EnsureRoom(ulong need)
+    {
+        string? error = RegionRoom.Check(Keyspace.Alloc, need);
+        if (error == null) return true;
+        Error(error);
+        return false;
+    }
+
     /// <summary>Formats an integer argument for a propagated command.</summary>
     public static byte[] IntBytes(long v)
     {

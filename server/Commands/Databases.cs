@@ -68,11 +68,8 @@ public static class Databases
         // Redis stops the child after emptying; before is the same to any client (the store lock
         // is held) and the frees then go straight to the free lists, not held for the child.
         snapshots.KillChild();
-        for (int db = 0; db < ctx.Keyspace.DbCount; db++)
-        {
-            ctx.Dirty += (long)ctx.Keyspace.KeyCount(db);
-            ctx.Keyspace.Flush(db);
-        }
+        for (int db = 0; db < ctx.Keyspace.DbCount; db++) ctx.Dirty += (long)ctx.Keyspace.KeyCount(db);
+        ctx.Keyspace.FlushAll();
         if (ctx.Server.Config.Save.Points.Count > 0)
         {
             long dirty = ctx.Server.Dirty;

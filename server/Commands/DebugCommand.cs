@@ -82,8 +82,7 @@ public static class DebugCommand
             ctx.Error("ERR");
             return;
         }
-        if (flush)
-            for (int db = 0; db < ctx.Keyspace.DbCount; db++) ctx.Keyspace.Flush(db);
+        if (flush) ctx.Keyspace.FlushAll();
         try
         {
             if (DatasetLoader.LoadDump(ctx.Server) == null)

@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using RedisLite.Persistence;
+using RedisLite.Server;
 using RedisLite.Store;
 
 namespace RedisLite.Commands;
@@ -340,6 +341,8 @@ public static class Keys
             ctx.Error("ERR unknown type object");
             return;
         }
+        // The copy needs what the source holds (walked only when the region is nearly full).
+        if (!ctx.EnsureRoom(RegionRoom.ForCopy(ks, rec, (ulong)dst.Length))) return;
         if (existing != 0) ks.Delete(target, existing);
         ks.Copy(rec, target, dst);
         ctx.Dirty++;

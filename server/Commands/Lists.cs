@@ -400,9 +400,27 @@ public static class Lists
             return;
         }
         if (!Lookup(ctx, ctx.Args[2], write: true, out ulong dst)) return;
+        if (RoomForMove(ctx.Server, src, fromLeft) is { } full)
+        {
+            ctx.Error(full);
+            return;
+        }
         byte[] value = Move(ctx.Server, ctx.Db, ctx.Args[1].ToArray(), src, ctx.Args[2].ToArray(), dst, fromLeft, toLeft);
         ctx.Dirty++;
         ctx.Reply.Bulk(value);
+    }
+
+    /// <summary>
+    /// Null if the element a move would take from src's end fits in the data region; else the
+    /// error to refuse the move with (checked before the pop, so the element is never lost).
+    /// </summary>
+    private static string? RoomForMove(RedisServer server, ulong src, bool fromLeft)
+    {
+        var ks = server.Keyspace;
+        var ql = Ql(server);
+        var (node, pos) = ql.End(Value(ks, src), fromLeft);
+        Span<byte> scratch = stackalloc byte[24];
+        return RegionRoom.Check(ks.Alloc, RegionRoom.ForValue((ulong)ql.Get(node, pos, scratch).Length));
     }
 
     /// <summary>Pops from src (a live list) and pushes onto dst (a list record, or 0 to create it). Returns the element.</summary>
@@ -596,6 +614,12 @@ public static class Lists
                     // As Redis: the client gets WRONGTYPE and is unblocked; the source is untouched.
                     server.Stats.CountError(Errors.WrongType);
                     bc.Reply.Error(Errors.WrongType);
+                    return true;
+                }
+                if (RoomForMove(server, rec, fromLeft) is { } full)
+                {
+                    server.Stats.CountError(full);
+                    bc.Reply.Error(full);
                     return true;
                 }
                 byte[] value = Move(server, db, key, rec, dstKey, dst, fromLeft, toLeft);

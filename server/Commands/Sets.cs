@@ -1,4 +1,5 @@
 using RedisLite.Persistence;
+using RedisLite.Server;
 using RedisLite.Store;
 
 namespace RedisLite.Commands;
@@ -114,6 +115,8 @@ public static class Sets
             ctx.Reply.Integer(SetValues.Contains(ks, src, a[3]) ? 1 : 0);
             return;
         }
+        // The member leaves the source only if it surely fits in the destination.
+        if (!ctx.EnsureRoom(RegionRoom.ForArguments(a, 3))) return;
         if (!SetValues.Remove(ks, src, a[3]))
         {
             ctx.Reply.Integer(0);
@@ -357,6 +360,7 @@ public static class Sets
             ctx.Reply.Integer(0);
             return;
         }
+        if (!ctx.EnsureRoom(RegionRoom.ForElements((ulong)result.Count, result.Aggregate(0UL, (n, m) => n + (ulong)m.Length)))) return;
         if (old != 0) ks.Delete(ctx.Db, old);
         ulong rec = ks.Create(ctx.Db, dstKey, RegionLayout.TypeSet, RegionLayout.EncIntset);
         SetValues.InitIntset(ks, rec);

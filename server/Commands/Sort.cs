@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using RedisLite.Persistence;
+using RedisLite.Server;
 using RedisLite.Store;
 
 namespace RedisLite.Commands;
@@ -208,6 +209,7 @@ public static class Sort
         byte[] dst = a.Bytes(storeArg);
         if (result.Count > 0)
         {
+            if (!ctx.EnsureRoom(RegionRoom.ForElements((ulong)result.Count, result.Aggregate(0UL, (n, e) => n + (ulong)e.Length)))) return;
             SortSources.StoreList!(ks, ctx.Db, dst, result);
             ctx.Dirty += result.Count;
         }

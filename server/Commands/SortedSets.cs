@@ -472,6 +472,7 @@ public static class SortedSets
             ctx.Reply.Integer(0);
             return;
         }
+        if (!ctx.EnsureRoom(RegionRoom.ForElements((ulong)items.Count, items.Aggregate(0UL, (n, m) => n + (ulong)m.Member.Length + sizeof(double))))) return;
         if (old != 0) ks.Delete(ctx.Db, old);
         ulong rec = ks.Create(ctx.Db, dst, RegionLayout.TypeZSet, RegionLayout.EncListpack);
         ZSetValues.Build(ks, rec, items, Limits(ctx));

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using RedisLite.Persistence;
+using RedisLite.Server;
 using RedisLite.Store;
 
 namespace RedisLite.Commands;
@@ -298,6 +299,8 @@ public static class Strings
             ctx.Error(StringTooLong);
             return;
         }
+        // The grown value is one new block of the whole length.
+        if (!ctx.EnsureRoom(RegionRoom.ForValue((ulong)(StringValues.Length(ks, rec) + tail.Length)))) return;
         long len = StringValues.Append(ks, rec, tail);
         ctx.Dirty++;
         ctx.Reply.Integer(len);
@@ -448,6 +451,8 @@ public static class Strings
             ctx.Error(StringTooLong);
             return;
         }
+        // The offset, not the arguments, sizes the value: make sure it fits before the key is made.
+        if (!ctx.EnsureRoom(RegionRoom.ForValue((ulong)(offset + value.Length)))) return;
         Span<byte> span;
         if (rec == 0)
         {

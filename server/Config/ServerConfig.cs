@@ -38,6 +38,15 @@ public sealed class ServerConfig
     public readonly NumberConfig MaxMemory = new("maxmemory", 0, 0, long.MaxValue, memory: true);
     public readonly EnumConfig MaxMemoryPolicy = new("maxmemory-policy", "noeviction",
         ["volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"]);
+    /// <summary>
+    /// RedisLite's own: the virtual size of the data region, fixed at startup (0: automatic, the
+    /// larger of 256 GiB and four times the RAM). Independent of maxmemory, which is only the
+    /// check before each write command, as in Redis, so CONFIG SET maxmemory works both ways at
+    /// runtime. Only address space is reserved (MAP_NORESERVE); set it lower where virtual memory
+    /// is limited (ulimit -v, vm.overcommit_memory 2). Write commands that may not fit in what is
+    /// left are refused whole (RegionRoom).
+    /// </summary>
+    public readonly NumberConfig RegionReserve = new("region-reserve", 0, 0, long.MaxValue, memory: true, flags: ConfigFlags.Immutable);
     public readonly NumberConfig MaxMemorySamples = new("maxmemory-samples", 5, 1, int.MaxValue);
     public readonly BoolConfig LazyfreeLazyEviction = new("lazyfree-lazy-eviction", false);
     public readonly BoolConfig LazyfreeLazyExpire = new("lazyfree-lazy-expire", false);

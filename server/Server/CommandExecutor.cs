@@ -60,6 +60,13 @@ public sealed class CommandExecutor(RedisServer server)
             Reject(client, cmd, Errors.Oom);
             return;
         }
+        // The region's reservation, unlike maxmemory, cannot be overrun: refuse a command that may
+        // not fit before it writes anything (RegionRoom), rather than fail it halfway.
+        if ((cmd.Flags & CommandFlags.DenyOom) != 0 && RegionRoom.Check(server.Keyspace.Alloc, RegionRoom.ForArguments(args, 1)) is { } full)
+        {
+            Reject(client, cmd, full);
+            return;
+        }
         Call(client, ctx, cmd);
     }
 
@@ -80,7 +87,9 @@ public sealed class CommandExecutor(RedisServer server)
         }
         catch (RegionFullException)
         {
-            ctx.Error(Errors.Oom);
+            // Past the estimate and the headroom (RegionRoom says when): what was written stays.
+            Log.Warning($"{cmd.Name} ran out of the data region partway (region-reserve {server.Keyspace.Alloc.ReservedBytes} bytes)");
+            ctx.Error(RegionRoom.Exhausted(server.Keyspace.Alloc));
         }
         cmd.Stats.Microseconds += (Stopwatch.GetTimestamp() - start) / TicksPerMicro;
         if (propagation.HasSinks) AddRecords(ctx, db);

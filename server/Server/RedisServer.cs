@@ -67,10 +67,7 @@ public sealed class RedisServer : IDisposable
     {
         Config = config;
         ConfigFile = configFile;
-        ulong reserve = config.MaxMemory.Value > 0
-            ? (ulong)config.MaxMemory.Value * 2 + (256UL << 20)
-            : DefaultReservation;
-        Keyspace = new Keyspace(reserve, (int)config.Databases.Value);
+        Keyspace = new Keyspace(Reservation(config), (int)config.Databases.Value);
         Keyspace.KeyExpired += (db, rec) =>
         {
             Stats.ExpiredKeys++;
@@ -79,8 +76,14 @@ public sealed class RedisServer : IDisposable
                 Propagation.Add(db, [config.LazyfreeLazyExpire.Value ? "UNLINK"u8.ToArray() : "DEL"u8.ToArray(), Keyspace.KeyOf(rec).ToArray()]);
         };
         // region-hugepages: THP for the region or not (ServerConfig says why it is on by default).
+        // Freed pages are then returned only as whole huge pages, so none is split (PageRelease).
         Keyspace.Region.AdviseHugePages(config.RegionHugepages.Value);
-        config.RegionHugepages.Changed += () => Keyspace.Region.AdviseHugePages(config.RegionHugepages.Value);
+        Keyspace.Alloc.ReleaseWholeHugePages = config.RegionHugepages.Value;
+        config.RegionHugepages.Changed += () =>
+        {
+            Keyspace.Region.AdviseHugePages(config.RegionHugepages.Value);
+            Keyspace.Alloc.ReleaseWholeHugePages = config.RegionHugepages.Value;
+        };
         Keyspace.LfuMode = config.MaxMemoryPolicy.Value.Contains("lfu");
         config.MaxMemoryPolicy.Changed += () => Keyspace.LfuMode = config.MaxMemoryPolicy.Value.Contains("lfu");
         Commands.CrossTypeReaders.Wire(this);
@@ -100,8 +103,17 @@ public sealed class RedisServer : IDisposable
         config.LogLevel.Changed += () => Log.Threshold = Log.Parse(config.LogLevel.Value);
     }
 
-    /// <summary>Virtual size reserved when maxmemory is 0: far beyond RAM, committed only as touched.</summary>
+    /// <summary>Least virtual size reserved for the region by default: far beyond RAM, committed only as touched.</summary>
     public const ulong DefaultReservation = 256UL << 30;
+
+    /// <summary>
+    /// The region's virtual size: region-reserve, or by default the larger of
+    /// <see cref="DefaultReservation"/> and four times the RAM (so the data outgrows RAM and swap
+    /// long before the region). Not derived from maxmemory: that limit can change at runtime.
+    /// </summary>
+    public static ulong Reservation(ServerConfig config) => config.RegionReserve.Value > 0
+        ? (ulong)config.RegionReserve.Value
+        : Math.Max(DefaultReservation, 4 * (ulong)Math.Max(0, ProcessStats.TotalSystemMemory()));
 
     /// <summary>Bytes of the region in use (INFO used_memory).</summary>
     public ulong UsedMemory => Keyspace.Alloc.UsedBytes;

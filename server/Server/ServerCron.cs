@@ -4,7 +4,8 @@ namespace RedisLite.Server;
 
 /// <summary>
 /// Redis's serverCron: runs <c>hz</c> times a second under the store lock and does the periodic
-/// work: active expiry, incremental rehash and table shrinking, client timeouts, and stats.
+/// work: active expiry, incremental rehash and table shrinking, returning freed region pages to
+/// the kernel, client timeouts, and stats.
 /// </summary>
 public sealed class ServerCron : IDisposable
 {
@@ -50,6 +51,8 @@ public sealed class ServerCron : IDisposable
             // Blocks held for a snapshot child that has ended go back to the free lists, about
             // 5 ms' worth per tick (RegionAllocator says why not all at once).
             if (ks.Alloc.HeldBlocks.Count > 0) ks.Alloc.ReleaseHeld(Stopwatch.GetTimestamp() + Stopwatch.Frequency / 200);
+            // Free pages whose decay has passed go back to the kernel, a bounded amount per tick.
+            if (ks.Alloc.ReleasePending) ks.Alloc.ReleaseFreePages(Stopwatch.GetTimestamp() + Stopwatch.Frequency / 500);
             _server.Snapshots.CheckSavePoints();
             _server.Blocking.ServeTimeouts(ks.NowMs);
             for (int db = 0; db < ks.DbCount; db++)

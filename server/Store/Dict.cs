@@ -192,7 +192,15 @@ public sealed unsafe class Dict
         ulong size = InitialSize;
         while (size < minSize) size <<= 1;
         if (size == _d->T0.Size) return false;
-        ulong buckets = _alloc.AllocZeroed(size * sizeof(ulong));
+        // A table that cannot grow (or shrink) for want of room keeps working with longer chains
+        // (as Redis's dictTryExpand allows); only a dict with no table at all needs one.
+        ulong buckets = _alloc.TryAlloc(size * sizeof(ulong));
+        if (buckets == 0)
+        {
+            if (_d->T0.Size == 0) throw new RegionFullException();
+            return false;
+        }
+        new Span<byte>(_base + buckets, checked((int)(size * sizeof(ulong)))).Clear();
         if (_d->T0.Size == 0)
         {
             _d->T0 = new RlDictTable { Buckets = buckets, Size = size, Used = 0 };
@@ -359,6 +367,15 @@ public sealed unsafe class Dict
             }
             _alloc.Free(table.Buckets);
         }
+        Abandon();
+    }
+
+    /// <summary>
+    /// Empties the index without visiting or freeing anything: for when the caller releases every
+    /// block of the region at once (<see cref="Keyspace.FlushAll"/>).
+    /// </summary>
+    public void Abandon()
+    {
         var keep = *_d;
         *_d = default;
         _d->RehashIdx = -1;

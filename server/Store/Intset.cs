@@ -134,9 +134,10 @@ public static unsafe class Intset
         ((RlIntset*)P(ks, set))->Length = (uint)(count - 1);
         ulong cap = ks.Alloc.SizeOf(set);
         ulong bytes = (ulong)(HeaderSize + (count - 1) * width);
-        if (cap > 64 && bytes < cap / 2)
+        ulong fresh;
+        // A shrink is only tidying: without room for the smaller block, stay in the old one.
+        if (cap > 64 && bytes < cap / 2 && (fresh = ks.Alloc.TryAlloc(bytes)) != 0)
         {
-            ulong fresh = ks.Alloc.Alloc(bytes);
             Buffer.MemoryCopy(P(ks, set), P(ks, fresh), bytes, bytes);
             ks.Alloc.Free(set);
             set = fresh;

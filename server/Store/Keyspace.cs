@@ -182,7 +182,15 @@ public sealed unsafe class Keyspace : IDisposable
         r->Encoding = encoding;
         r->Lru = LfuMode ? LfuCounter.Initial(NowMs) : LruNow;
         key.CopyTo(new Span<byte>(_base + rec + (ulong)sizeof(RlKey), key.Length));
-        _keys[db].Add(rec);
+        try
+        {
+            _keys[db].Add(rec);
+        }
+        catch (RegionFullException)
+        {
+            Alloc.Free(rec); // an empty database's first table did not fit: leave nothing behind
+            throw;
+        }
         KeyAdded?.Invoke(db, rec);
         return rec;
     }
@@ -261,11 +269,41 @@ public sealed unsafe class Keyspace : IDisposable
         return fresh;
     }
 
-    /// <summary>Deletes every key of one database.</summary>
+    /// <summary>Deletes every key of one database (all at once, as <see cref="FlushAll"/>, when no other database holds a key).</summary>
     public void Flush(int db)
     {
+        bool othersEmpty = true;
+        for (int i = 0; i < DbCount && othersEmpty; i++) othersEmpty = i == db || _keys[i].Count == 0;
+        if (othersEmpty)
+        {
+            FlushAll();
+            return;
+        }
         _expires[db].Clear(null);
         _keys[db].Clear(rec => { FreeValue(rec); Alloc.Free(rec); });
+    }
+
+    /// <summary>
+    /// Deletes every key of every database at once: the indexes are emptied without visiting a
+    /// key, and the allocator forgets every block and returns every data page to the kernel
+    /// (<see cref="RegionAllocator.Reset"/>), so FLUSHALL costs one madvise instead of a free per
+    /// block and leaves nothing resident. The database array, the region's first block, is
+    /// allocated again at the same offset and keeps its contents.
+    /// </summary>
+    public void FlushAll()
+    {
+        for (int db = 0; db < DbCount; db++)
+        {
+            _keys[db].Abandon();
+            _expires[db].Abandon();
+        }
+        ulong dbs = Region.Header.Dbs;
+        int bytes = sizeof(RlDb) * DbCount;
+        byte[] headers = Region.Bytes(dbs, bytes).ToArray();
+        Alloc.Reset();
+        if (Alloc.AllocZeroed((ulong)bytes) != dbs)
+            throw new InvalidOperationException("the database array did not come back at its offset after the allocator reset");
+        headers.CopyTo(Region.Bytes(dbs, bytes));
     }
 
     /// <summary>Exchanges the contents of two databases (SWAPDB).</summary>

@@ -238,7 +238,9 @@ public readonly unsafe struct Listpack
     {
         ulong cap = _ks.Alloc.SizeOf(lp);
         if (bytes <= cap && (bytes > cap / 2 || cap <= 64)) return;
-        ulong fresh = _ks.Alloc.Alloc(bytes);
+        // A shrink is only tidying: without room for the smaller block, stay in the old one.
+        ulong fresh = bytes <= cap ? _ks.Alloc.TryAlloc(bytes) : _ks.Alloc.Alloc(bytes);
+        if (fresh == 0) return;
         uint copy = Math.Min(Bytes(lp), bytes);
         Buffer.MemoryCopy(P(lp), P(fresh), bytes, copy);
         _ks.Alloc.Free(lp);

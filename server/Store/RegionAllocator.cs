@@ -2,52 +2,55 @@ using RedisLite.Persistence;
 
 namespace RedisLite.Store;
 
-/// <summary>Thrown when the region's reservation (maxmemory) cannot satisfy an allocation.</summary>
+/// <summary>Thrown when the region's reservation (region-reserve) cannot satisfy an allocation.</summary>
 public sealed class RegionFullException() : Exception("region reservation exhausted");
 
 /// <summary>
 /// Allocator inside the region. Small blocks (up to <see cref="RegionLayout.MaxClassSize"/>) come
-/// from 28 size classes, each carved lazily from 64 KiB slabs so that neighbouring small values
-/// share pages: a write then dirties (and, during a snapshot, copies) as few pages as possible.
-/// Larger blocks get whole page runs of their own. All allocator state (free lists, cursors,
-/// the page map, the byte count) lives in the region header, so the region alone describes it.
+/// from 28 size classes, each carved from 64 KiB slabs (<see cref="Slabs"/>) so that neighbouring
+/// small values share pages: a write then dirties (and, during a snapshot, copies) as few pages as
+/// possible. Larger blocks get whole page runs of their own (<see cref="FreeRuns"/>). All
+/// allocator state that describes blocks (slab lists and counts, free runs, the page map, the
+/// byte count) lives in the region header and page map, so the region alone describes it.
 ///
-/// Single-writer: callers hold the store lock. Freed slab chunks go on per-class free lists;
-/// freed page runs go on lists by page count and are reused exact-fit first, else split from a
-/// larger run. Runs are not coalesced and empty slabs are not returned (a known limit).
+/// Freed memory goes back to the kernel: a slab whose last chunk is freed becomes a free run,
+/// free runs merge with free neighbours, and <see cref="ReleaseFreePages"/> (the cron) returns
+/// free runs' pages after a short decay (<see cref="PageRelease"/>). <see cref="Reset"/> forgets
+/// every block at once and returns every data page in one call (FLUSHALL).
+///
+/// Single-writer: callers hold the store lock.
 ///
 /// While a snapshot child shares the region (<see cref="BeginSharing"/>, config cow-fresh-pages),
 /// every page write the parent makes to a page present at the fork costs a 4 KiB copy. The
-/// allocator then keeps new blocks on fresh pages: it carves them above the fork-time top (or
-/// reuses blocks both allocated and freed since the fork) instead of reusing old free chunks, and
-/// it holds blocks freed from below that top instead of linking them into a free list (the link
-/// would be written into the block). Held blocks count as freed in <see cref="UsedBytes"/> and go
-/// on the free lists after the child ends (<see cref="EndSharing"/>), a few milliseconds' worth
-/// per cron tick (<see cref="ReleaseHeld"/>): releasing a hundred thousand blocks at once, each a
-/// write fault on a scattered page, would stall every client for tens of milliseconds. A SET that
-/// replaces a value then writes only its key record's page, not the old value's page too.
+/// allocator then keeps new blocks on fresh pages: slabs and runs carved above the fork-time top,
+/// or freed since the fork (those are above it too), instead of old ones; and it holds blocks
+/// freed from below that top instead of returning them to their slab or the free runs (that would
+/// write to their pages). Held blocks count as freed in <see cref="UsedBytes"/> and are returned
+/// after the child ends (<see cref="EndSharing"/>), a few milliseconds' worth per cron tick
+/// (<see cref="ReleaseHeld"/>): releasing a hundred thousand blocks at once, each a write fault
+/// on a scattered page, would stall every client for tens of milliseconds. A SET that replaces a
+/// value then writes only its key record's page, not the old value's page too.
 /// </summary>
 public sealed unsafe class RegionAllocator
 {
     private static readonly uint[] ClassSizes = BuildClassSizes();
     // Class index for each size rounded up to 16 bytes: ClassBySize16[(size + 15) / 16].
     private static readonly byte[] ClassBySize16 = BuildClassLookup();
+    private const ulong Page = PageMap.Page;
 
     private readonly Region _region;
     private readonly RlRegionHeader* _h;
-    private readonly uint* _pageMap;
+    private readonly PageMap _map;
+    private readonly Slabs _slabs;
+    private readonly FreeRuns _runs;
+    private readonly PageRelease _release;
 
     // Sharing with a snapshot child (see the class summary).
     private bool _sharing;
     // Top at the fork: blocks below it may be on pages the child shares.
     private ulong _sharedTop;
-    // Blocks below _sharedTop freed while sharing, released to the free lists after it ends (ReleaseHeld).
+    // Blocks below _sharedTop freed while sharing, released after it ends (ReleaseHeld).
     private readonly List<ulong> _held = [];
-    // Per class, the uncarved rest of the slab that was open at the fork (0 when none): its page
-    // holding the cursor is shared, so carving continues in a fresh slab and this rest goes to the
-    // free list when sharing ends.
-    private readonly ulong[] _parkedCursor = new ulong[RegionLayout.NumClasses];
-    private readonly ulong[] _parkedEnd = new ulong[RegionLayout.NumClasses];
 
     /// <summary>Formats a fresh region: header, page map, and nothing allocated.</summary>
     public RegionAllocator(Region region, ulong hashSeed)
@@ -62,75 +65,117 @@ public sealed unsafe class RegionAllocator
         for (int i = 0; i < RegionLayout.NumClasses; i++) _h->ClassSize[i] = ClassSizes[i];
 
         ulong pageMapOffset = RoundUpPage((ulong)sizeof(RlRegionHeader));
-        ulong pageCount = region.ReservedBytes / RegionLayout.PageSize;
+        ulong pageCount = region.ReservedBytes / Page;
         ulong dataStart = RoundUpPage(pageMapOffset + pageCount * sizeof(uint));
         if (dataStart + RegionLayout.SlabSize > region.ReservedBytes)
             throw new ArgumentException("region too small for its own page map");
         _h->PageMap = pageMapOffset;
         _h->Top = dataStart;
-        _pageMap = (uint*)(region.Base + pageMapOffset);
-        for (ulong p = 0; p < dataStart / RegionLayout.PageSize; p++) _pageMap[p] = RegionLayout.PageMeta;
+        _map = new PageMap((uint*)(region.Base + pageMapOffset));
+        for (ulong p = 0; p < dataStart / Page; p++) _map[p] = RegionLayout.PageMeta;
         _h->UsedBytes = 0;
+        _release = new PageRelease(region.Base, _h, _map);
+        _runs = new FreeRuns(region.Base, _h, _map, _release);
+        _slabs = new Slabs(region.Base, _h, _map, _runs);
     }
 
     public static IReadOnlyList<uint> SizeClasses => ClassSizes;
 
+    internal static uint ClassSize(int c) => ClassSizes[c];
+
     /// <summary>Bytes handed out, each block counted at its class size or whole pages.</summary>
     public ulong UsedBytes => _h->UsedBytes;
 
-    /// <summary>First byte never handed out: the region's high-water mark.</summary>
+    /// <summary>First byte never handed out (or handed back at the top): the region's high-water mark.</summary>
     public ulong Top => _h->Top;
 
-    /// <summary>Where blocks start: everything below is the header and the page map.</summary>
-    public ulong DataStart => RoundUpPage(_h->PageMap + _region.ReservedBytes / RegionLayout.PageSize * sizeof(uint));
+    /// <summary>Virtual size of the region (region-reserve).</summary>
+    public ulong ReservedBytes => _h->ReservedBytes;
 
-    /// <summary>Offset of a new block of at least <paramref name="size"/> bytes; contents undefined.</summary>
+    /// <summary>Where blocks start: everything below is the header and the page map.</summary>
+    public ulong DataStart => RoundUpPage(_h->PageMap + _region.ReservedBytes / Page * sizeof(uint));
+
+    /// <summary>
+    /// Bytes that a block of any size can still come from: the reservation above the top plus
+    /// every free page run (a large block needs one run, so fragmentation may leave less for it).
+    /// Free chunks inside slabs are not counted.
+    /// </summary>
+    public ulong Room => _h->ReservedBytes - _h->Top + _h->FreeRunPages * Page;
+
+    /// <summary>Offset of a new block of at least <paramref name="size"/> bytes; contents undefined. Throws <see cref="RegionFullException"/> before changing anything.</summary>
     public ulong Alloc(ulong size)
     {
-        try
-        {
-            return AllocOnce(size);
-        }
-        catch (RegionFullException) when (ReleaseAllHeld())
-        {
-            // Out of space while blocks are held for a child: release them now (their pages get
-            // copied) rather than fail a write that the same data without a child would not fail.
-            return AllocOnce(size);
-        }
+        ulong off = TryAlloc(size);
+        return off != 0 ? off : throw new RegionFullException();
     }
 
-    // Alloc without the last resort; throws RegionFullException before changing anything.
+    /// <summary>Like <see cref="Alloc"/> but returns 0 when the reservation has no room (for growth that can be skipped).</summary>
+    public ulong TryAlloc(ulong size)
+    {
+        ulong off = AllocOnce(size);
+        // Out of space while blocks are held for a child: release them now (their pages get
+        // copied) rather than fail a write that the same data without a child would not fail.
+        if (off == 0 && ReleaseAllHeld()) off = AllocOnce(size);
+        return off;
+    }
+
+    // Alloc without the last resort; 0 (nothing changed) when there is no room.
     private ulong AllocOnce(ulong size)
     {
         if (size <= RegionLayout.MaxClassSize)
         {
             int c = ClassBySize16[(int)((size + 15) >> 4)];
-            ulong chunk = _h->ClassFree[c];
-            ulong csize = ClassSizes[c];
-            // While sharing, the free list's head is fresh only if it was freed since the fork
-            // (older chunks are held, not listed, so fresh ones are always on top).
-            if (chunk != 0 && (!_sharing || chunk >= _sharedTop))
-            {
-                _h->ClassFree[c] = *(ulong*)(_region.Base + chunk);
-            }
-            else if (_sharing)
-            {
-                chunk = CarveWhileSharing(c, csize);
-            }
-            else
-            {
-                chunk = _h->ClassCursor[c];
-                if (chunk == 0 || chunk + csize > _h->ClassEnd[c]) chunk = NewSlab(c, AllocRun(SlabPages));
-                _h->ClassCursor[c] = chunk + csize;
-            }
-            _h->UsedBytes += csize;
-            return chunk;
+            ulong slab = SlabFor(c);
+            if (slab == 0) return 0;
+            _h->UsedBytes += ClassSizes[c];
+            return _slabs.Take(c, slab);
         }
-        ulong pages = (size + RegionLayout.PageSize - 1) / RegionLayout.PageSize;
-        ulong run = AllocRun(pages);
-        _pageMap[run / RegionLayout.PageSize] = RegionLayout.PageRun | (uint)pages;
-        _h->UsedBytes += pages * RegionLayout.PageSize;
+        ulong pages = (size + Page - 1) / Page;
+        if (pages > RegionLayout.PageDataMask) return 0;
+        ulong run = TakeRun(pages);
+        if (run == 0) return 0;
+        ulong first = run / Page;
+        _map[first] = RegionLayout.PageRun | (uint)pages;
+        for (ulong p = 1; p < pages; p++) _map[first + p] = RegionLayout.PageRunTail;
+        _h->UsedBytes += pages * Page;
         return run;
+    }
+
+    // The slab (first page) class c allocates from: its first slab with room, unless a child
+    // shares the region and that slab is old; then a new slab on fresh pages, and the old one only
+    // when no fresh pages are left. 0 when there is no room at all.
+    private ulong SlabFor(int c)
+    {
+        ulong slab = _slabs.First(c);
+        if (slab != 0 && (!_sharing || slab * Page >= _sharedTop)) return slab;
+        ulong run = 0;
+        if (_sharing)
+        {
+            run = _runs.TakeListed(PageMap.SlabPages, _sharedTop);
+            if (run == 0) run = _runs.TakeTop(PageMap.SlabPages);
+            if (run == 0 && slab != 0) return slab;
+        }
+        if (run == 0) run = TakeRun(PageMap.SlabPages);
+        if (run == 0) return 0;
+        _slabs.Create(c, run);
+        return run / Page;
+    }
+
+    // A run of pages: a listed free run (exact fit first) or the top. While sharing, old free runs
+    // lie on pages the child shares: runs freed since the fork first, then the top, and old runs
+    // only once the top is exhausted.
+    private ulong TakeRun(ulong pages)
+    {
+        ulong run = 0;
+        if (_sharing)
+        {
+            run = _runs.TakeListed(pages, _sharedTop);
+            if (run == 0) run = _runs.TakeTop(pages);
+            if (run == 0) run = _runs.TakeListed(pages, 0);
+            return run;
+        }
+        run = _runs.TakeListed(pages, 0);
+        return run != 0 ? run : _runs.TakeTop(pages);
     }
 
     /// <summary>Like <see cref="Alloc"/> but the block reads as zeros.</summary>
@@ -144,20 +189,20 @@ public sealed unsafe class RegionAllocator
     }
 
     /// <summary>Usable size of an allocated block, from the page map.</summary>
-    public ulong SizeOf(ulong off) => BlockSize(off, _pageMap[off / RegionLayout.PageSize]);
+    public ulong SizeOf(ulong off) => BlockSize(off, _map[off / Page]);
 
     // The size of the block at off whose first page has page-map entry e.
-    private static ulong BlockSize(ulong off, uint e) => (e & RegionLayout.PageKindMask) switch
+    private static ulong BlockSize(ulong off, uint e) => PageMap.Kind(e) switch
     {
-        RegionLayout.PageSlab => ClassSizes[e & RegionLayout.PageDataMask],
-        RegionLayout.PageRun => (e & RegionLayout.PageDataMask) * (ulong)RegionLayout.PageSize,
+        RegionLayout.PageSlab => ClassSizes[PageMap.SlabClass(e)],
+        RegionLayout.PageRun => PageMap.Data(e) * Page,
         _ => throw new InvalidOperationException($"offset {off} is not an allocated block"),
     };
 
     /// <summary>Returns a block to the allocator (while sharing, a block from before the fork is held until it ends).</summary>
     public void Free(ulong off)
     {
-        uint e = _pageMap[off / RegionLayout.PageSize];
+        uint e = _map[off / Page];
         ulong size = BlockSize(off, e);
         _h->UsedBytes -= size;
         if (_sharing && off < _sharedTop)
@@ -170,24 +215,79 @@ public sealed unsafe class RegionAllocator
         Release(off, e);
     }
 
-    // Puts a block on its free list; the bytes-in-use count is the caller's business.
-    private void Release(ulong off) => Release(off, _pageMap[off / RegionLayout.PageSize]);
+    // Returns a block to its slab or the free runs; the bytes-in-use count is the caller's business.
+    private void Release(ulong off) => Release(off, _map[off / Page]);
 
     private void Release(ulong off, uint e)
     {
-        switch (e & RegionLayout.PageKindMask)
+        switch (PageMap.Kind(e))
         {
             case RegionLayout.PageSlab:
-                int c = (int)(e & RegionLayout.PageDataMask);
-                *(ulong*)(_region.Base + off) = _h->ClassFree[c];
-                _h->ClassFree[c] = off;
+                _slabs.Put(off, e);
                 break;
             case RegionLayout.PageRun:
-                PushFreeRun(off, e & RegionLayout.PageDataMask);
+                _runs.Free(off, PageMap.Data(e), markTails: false);
                 break;
             default:
                 throw new InvalidOperationException($"free of {off}, which is not an allocated block");
         }
+    }
+
+    /// <summary>
+    /// Returns free pages whose decay has passed to the kernel, a bounded amount per call, until
+    /// <paramref name="deadline"/> (Stopwatch ticks); with <paramref name="all"/>, every free page
+    /// now. Returns the pages released.
+    /// </summary>
+    public ulong ReleaseFreePages(long deadline, bool all = false) => _release.Release(deadline, all);
+
+    /// <summary>Return only whole 2 MiB huge pages of free runs (region-hugepages; see <see cref="PageRelease.WholeHugePages"/>).</summary>
+    public bool ReleaseWholeHugePages
+    {
+        get => _release.WholeHugePages;
+        set => _release.WholeHugePages = value;
+    }
+
+    /// <summary>Pages returned to the kernel since the region was formatted.</summary>
+    public ulong ReleasedPages => _release.ReleasedPages;
+
+    /// <summary>True when freed pages wait for their decay before being returned.</summary>
+    public bool ReleasePending => _release.Pending > 0;
+
+    /// <summary>
+    /// Forgets every block (the caller has dropped every reference: the whole keyspace was
+    /// emptied) and returns every data page to the kernel in one call. Faster than freeing block
+    /// by block, and leaves nothing resident. While a child shares the region this is safe too:
+    /// the child keeps its own copy of the pages, and the parent's pages, now returned, are fresh.
+    /// </summary>
+    public void Reset()
+    {
+        ulong dataStart = DataStart, top = _h->Top, end = Math.Max(top, _release.TopEnd);
+        if (end > dataStart) Libc.madvise((IntPtr)(_region.Base + dataStart), (nuint)(end - dataStart), Libc.MADV_DONTNEED);
+        ZeroEntries(dataStart / Page, end / Page);
+        for (int c = 0; c < RegionLayout.NumClasses; c++) _h->ClassSlabs[c] = 0;
+        for (int l = 0; l < RegionLayout.RunLists; l++) _h->RunFree[l] = 0;
+        _h->FreeRunPages = 0;
+        _h->UsedBytes = 0;
+        _h->Top = dataStart;
+        _held.Clear();
+        HeldBytes = 0;
+        _release.Forget(dataStart);
+        if (_sharing) _sharedTop = _runs.SharedTop = dataStart;
+    }
+
+    // Sets page-map entries [from, to) to unused: whole pages of the map are returned to the kernel (they read as zeros).
+    private void ZeroEntries(ulong from, ulong to)
+    {
+        const ulong perPage = Page / sizeof(uint);
+        ulong firstWhole = (from + perPage - 1) / perPage * perPage, lastWhole = to / perPage * perPage;
+        if (firstWhole >= lastWhole)
+        {
+            for (ulong p = from; p < to; p++) _map[p] = RegionLayout.PageUnused;
+            return;
+        }
+        for (ulong p = from; p < firstWhole; p++) _map[p] = RegionLayout.PageUnused;
+        Libc.madvise((IntPtr)(_map.Entries + firstWhole), (nuint)((lastWhole - firstWhole) * sizeof(uint)), Libc.MADV_DONTNEED);
+        for (ulong p = lastWhole; p < to; p++) _map[p] = RegionLayout.PageUnused;
     }
 
     /// <summary>True between <see cref="BeginSharing"/> and <see cref="EndSharing"/>.</summary>
@@ -200,7 +300,7 @@ public sealed unsafe class RegionAllocator
     public ulong HeldThisSharing { get; private set; }
 
     /// <summary>
-    /// Releases held blocks to the free lists until <paramref name="deadline"/> (a
+    /// Releases held blocks until <paramref name="deadline"/> (a
     /// <see cref="System.Diagnostics.Stopwatch"/> timestamp) passes; nothing while sharing.
     /// Returns true when none remain held.
     /// </summary>
@@ -232,166 +332,33 @@ public sealed unsafe class RegionAllocator
     {
         if (_sharing) return;
         _sharing = true;
-        _sharedTop = _h->Top;
+        _sharedTop = _runs.SharedTop = _h->Top;
         HeldThisSharing = 0;
     }
 
     /// <summary>
-    /// The child is gone: the parked slab rests go to the free lists now; held blocks wait for
-    /// <see cref="ReleaseHeld"/> (blocks still held from an earlier child simply stay held if a
-    /// new one starts first).
+    /// The child is gone; held blocks wait for <see cref="ReleaseHeld"/> (blocks still held from
+    /// an earlier child simply stay held if a new one starts first).
     /// </summary>
     public void EndSharing()
     {
         if (!_sharing) return;
         _sharing = false;
-        ReleaseParked();
+        _runs.SharedTop = 0;
     }
 
-    private const ulong SlabPages = RegionLayout.SlabSize / RegionLayout.PageSize;
-
-    // Makes a run of SlabPages pages the open slab of class c; returns its first chunk.
-    private ulong NewSlab(int c, ulong slab)
-    {
-        uint mark = RegionLayout.PageSlab | (uint)c;
-        ulong first = slab / RegionLayout.PageSize;
-        for (ulong p = 0; p < SlabPages; p++) _pageMap[first + p] = mark;
-        ulong csize = ClassSizes[c];
-        _h->ClassEnd[c] = slab + RegionLayout.SlabSize / csize * csize;
-        return slab;
-    }
-
-    // A chunk of class c on a fresh page while sharing (no fresh free chunk was listed): the open
-    // slab if it was carved since the fork, else a new slab from the top (the old open slab's rest
-    // is parked until sharing ends). Only when the top is exhausted does it fall back to old free
-    // chunks and slabs, at the price of copies.
-    private ulong CarveWhileSharing(int c, ulong csize)
-    {
-        ulong cursor = _h->ClassCursor[c];
-        bool open = cursor != 0 && cursor + csize <= _h->ClassEnd[c];
-        if (open && cursor >= _sharedTop)
-        {
-            _h->ClassCursor[c] = cursor + csize;
-            return cursor;
-        }
-        ulong slab = open && _parkedEnd[c] != 0 ? 0 : TakeFromTop(SlabPages);
-        if (slab != 0)
-        {
-            if (open)
-            {
-                _parkedCursor[c] = cursor;
-                _parkedEnd[c] = _h->ClassEnd[c];
-            }
-            ulong chunk = NewSlab(c, slab);
-            _h->ClassCursor[c] = chunk + csize;
-            return chunk;
-        }
-        ulong head = _h->ClassFree[c];
-        if (head != 0)
-        {
-            _h->ClassFree[c] = *(ulong*)(_region.Base + head);
-            return head;
-        }
-        if (!open) cursor = NewSlab(c, AllocRun(SlabPages));
-        _h->ClassCursor[c] = cursor + csize;
-        return cursor;
-    }
-
-    // A run of pages from the free lists (exact fit, then split a larger run) or from the top.
-    // Marks tails; the caller marks the first page.
-    private ulong AllocRun(ulong pages)
-    {
-        // While sharing, old free runs lie on pages the child shares: reuse runs freed since the
-        // fork first, then fresh pages from the top, and old runs only once the top is exhausted.
-        ulong run = 0;
-        if (_sharing)
-        {
-            run = TakeFreeRun(pages, _sharedTop);
-            if (run == 0) run = TakeFromTop(pages);
-        }
-        if (run == 0) run = TakeFreeRun(pages, 0);
-        if (run == 0) run = TakeFromTop(pages);
-        if (run == 0) throw new RegionFullException();
-        ulong firstPage = run / RegionLayout.PageSize;
-        for (ulong p = 1; p < pages; p++) _pageMap[firstPage + p] = RegionLayout.PageRunTail;
-        return run;
-    }
-
-    // A free run of at least `pages` pages at or above `minOffset`, unlinked (exact-size list
-    // first, then the rest of a larger run goes back on a list), or 0.
-    private ulong TakeFreeRun(ulong pages, ulong minOffset)
-    {
-        for (int list = ListFor(pages); list < RegionLayout.RunLists; list++)
-        {
-            ulong prev = 0;
-            for (ulong cur = _h->RunFree[list]; cur != 0; prev = cur, cur = ((RlFreeChunk*)(_region.Base + cur))->Next)
-            {
-                var chunk = (RlFreeChunk*)(_region.Base + cur);
-                if (chunk->Pages < pages || cur < minOffset) continue;
-                if (prev == 0) _h->RunFree[list] = chunk->Next;
-                else ((RlFreeChunk*)(_region.Base + prev))->Next = chunk->Next;
-                if (chunk->Pages > pages)
-                    PushFreeRun(cur + pages * RegionLayout.PageSize, chunk->Pages - pages);
-                return cur;
-            }
-        }
-        return 0;
-    }
-
-    // Releases every held block and parked slab rest at once, even while sharing; false if there
-    // were none. Only for when the region is otherwise full.
+    // Releases every held block at once, even while sharing; false if there were none. Only for
+    // when the region is otherwise full.
     private bool ReleaseAllHeld()
     {
         bool any = _held.Count > 0;
         foreach (ulong off in _held) Release(off);
         _held.Clear();
         HeldBytes = 0;
-        any |= ReleaseParked();
         return any;
     }
 
-    // Puts the parked slab rests on their free lists; false if there were none.
-    private bool ReleaseParked()
-    {
-        bool any = false;
-        for (int c = 0; c < RegionLayout.NumClasses; c++)
-        {
-            if (_parkedEnd[c] == 0) continue;
-            ulong csize = ClassSizes[c];
-            for (ulong chunk = _parkedCursor[c]; chunk + csize <= _parkedEnd[c]; chunk += csize)
-            {
-                Release(chunk);
-                any = true;
-            }
-            _parkedCursor[c] = _parkedEnd[c] = 0;
-        }
-        return any;
-    }
-
-    // Pages from the never-used top of the region, or 0 when the reservation has no room.
-    private ulong TakeFromTop(ulong pages)
-    {
-        ulong run = _h->Top;
-        ulong end = run + pages * RegionLayout.PageSize;
-        if (end > _h->ReservedBytes) return 0;
-        _h->Top = end;
-        return run;
-    }
-
-    private void PushFreeRun(ulong off, ulong pages)
-    {
-        var chunk = (RlFreeChunk*)(_region.Base + off);
-        int list = ListFor(pages);
-        chunk->Pages = pages;
-        chunk->Next = _h->RunFree[list];
-        _h->RunFree[list] = off;
-        _pageMap[off / RegionLayout.PageSize] = RegionLayout.PageFreeRun | (uint)Math.Min(pages, RegionLayout.PageDataMask);
-        for (ulong p = 1; p < pages; p++) _pageMap[off / RegionLayout.PageSize + p] = RegionLayout.PageRunTail;
-    }
-
-    private static int ListFor(ulong pages) => (int)Math.Min(pages, RegionLayout.RunLists) - 1;
-
-    private static ulong RoundUpPage(ulong n) => (n + RegionLayout.PageSize - 1) & ~(ulong)(RegionLayout.PageSize - 1);
+    private static ulong RoundUpPage(ulong n) => (n + Page - 1) & ~(Page - 1);
 
     private static uint[] BuildClassSizes()
     {
@@ -415,159 +382,18 @@ public sealed unsafe class RegionAllocator
         return lookup;
     }
 
-    /// <summary>Counts slabs, chunks and page runs by walking the page map up to the top and the free lists (O(pages)).</summary>
-    public RegionAllocatorStats Stats()
-    {
-        var slabs = new ulong[RegionLayout.NumClasses];
-        var capacity = new ulong[RegionLayout.NumClasses];
-        var free = new ulong[RegionLayout.NumClasses];
-        for (int c = 0; c < RegionLayout.NumClasses; c++)
-            for (ulong cur = _h->ClassFree[c]; cur != 0; cur = *(ulong*)(_region.Base + cur)) free[c]++;
-        ulong runs = 0, runPages = 0, freeRuns = 0, freeRunPages = 0;
-        const ulong slabPages = RegionLayout.SlabSize / RegionLayout.PageSize;
-        for (ulong p = DataStart / RegionLayout.PageSize; p < _h->Top / RegionLayout.PageSize;)
-        {
-            uint e = _pageMap[p];
-            switch (e & RegionLayout.PageKindMask)
-            {
-                case RegionLayout.PageSlab:
-                    int c = (int)(e & RegionLayout.PageDataMask);
-                    slabs[c]++;
-                    capacity[c] += RegionLayout.SlabSize / ClassSizes[c];
-                    p += slabPages;
-                    break;
-                case RegionLayout.PageRun:
-                    runs++;
-                    runPages += e & RegionLayout.PageDataMask;
-                    p += e & RegionLayout.PageDataMask;
-                    break;
-                case RegionLayout.PageFreeRun:
-                    ulong n = ((RlFreeChunk*)(_region.Base + p * RegionLayout.PageSize))->Pages;
-                    freeRuns++;
-                    freeRunPages += n;
-                    p += n;
-                    break;
-                default:
-                    p++;
-                    break;
-            }
-        }
-        // Blocks held while sharing are not in use (UsedBytes left them): they count as free.
-        foreach (ulong off in _held)
-        {
-            uint e = _pageMap[off / RegionLayout.PageSize];
-            if ((e & RegionLayout.PageKindMask) == RegionLayout.PageSlab)
-            {
-                free[e & RegionLayout.PageDataMask]++;
-                continue;
-            }
-            runs--;
-            runPages -= e & RegionLayout.PageDataMask;
-            freeRuns++;
-            freeRunPages += e & RegionLayout.PageDataMask;
-        }
-        var classes = new SizeClassStats[RegionLayout.NumClasses];
-        for (int c = 0; c < RegionLayout.NumClasses; c++)
-        {
-            // The open slab's uncarved tail counts as free, and so does a slab rest parked while sharing.
-            ulong tail = _h->ClassCursor[c] != 0 ? (_h->ClassEnd[c] - _h->ClassCursor[c]) / ClassSizes[c] : 0;
-            tail += (_parkedEnd[c] - _parkedCursor[c]) / ClassSizes[c];
-            ulong freeChunks = free[c] + tail;
-            classes[c] = new SizeClassStats(ClassSizes[c], slabs[c], capacity[c] - freeChunks, freeChunks);
-        }
-        return new RegionAllocatorStats(classes, runs, runPages, freeRuns, freeRunPages, DataStart, _h->Top, _h->ReservedBytes, _h->UsedBytes);
-    }
+    // For the books (AllocatorBooks): the raw state.
+    internal RlRegionHeader* Header => _h;
+    internal PageMap Map => _map;
+    internal byte* Base => _region.Base;
+
+    /// <summary>Counts slabs, chunks and page runs by walking the page map up to the top (O(pages)).</summary>
+    public RegionAllocatorStats Stats() => AllocatorBooks.Stats(this);
 
     /// <summary>
-    /// Walks the page map and free lists and checks the allocator's books: every free chunk lies
-    /// on a chunk boundary of a slab of its class and is listed once, every free run is marked,
-    /// and the bytes in use equal what the page map holds minus what the free lists hold.
-    /// Returns the recomputed bytes in use and the set of free chunk offsets. Throws on a violation.
+    /// Walks the page map, the slabs' free chunks and the free lists and checks the allocator's
+    /// books; returns the recomputed bytes in use and the set of listed free chunk offsets.
+    /// Throws on a violation.
     /// </summary>
-    public AllocatorAudit Audit()
-    {
-        var free = new HashSet<ulong>();
-        ulong freeSmall = 0;
-        for (int c = 0; c < RegionLayout.NumClasses; c++)
-        {
-            for (ulong cur = _h->ClassFree[c]; cur != 0; cur = *(ulong*)(_region.Base + cur))
-            {
-                uint e = _pageMap[cur / RegionLayout.PageSize];
-                if (e != (RegionLayout.PageSlab | (uint)c)) throw new InvalidOperationException($"free chunk {cur} of class {c} is not in a slab of that class");
-                if (!free.Add(cur)) throw new InvalidOperationException($"free chunk {cur} listed twice");
-                freeSmall += ClassSizes[c];
-            }
-        }
-        var freeRuns = new HashSet<ulong>();
-        for (int l = 0; l < RegionLayout.RunLists; l++)
-            for (ulong cur = _h->RunFree[l]; cur != 0; cur = ((RlFreeChunk*)(_region.Base + cur))->Next)
-            {
-                if ((_pageMap[cur / RegionLayout.PageSize] & RegionLayout.PageKindMask) != RegionLayout.PageFreeRun)
-                    throw new InvalidOperationException($"free run {cur} not marked free in the page map");
-                if (!freeRuns.Add(cur)) throw new InvalidOperationException($"free run {cur} listed twice");
-            }
-
-        ulong carved = 0, runs = 0;
-        ulong topPage = _h->Top / RegionLayout.PageSize;
-        for (ulong p = 0; p < topPage;)
-        {
-            uint e = _pageMap[p];
-            switch (e & RegionLayout.PageKindMask)
-            {
-                case RegionLayout.PageMeta: p++; break;
-                case RegionLayout.PageSlab:
-                {
-                    int c = (int)(e & RegionLayout.PageDataMask);
-                    ulong slab = p * RegionLayout.PageSize;
-                    ulong end = slab + RegionLayout.SlabSize / ClassSizes[c] * ClassSizes[c];
-                    bool open = _h->ClassCursor[c] > slab && _h->ClassCursor[c] <= _h->ClassEnd[c] && _h->ClassEnd[c] == end;
-                    ulong limit = open ? _h->ClassCursor[c] : end;
-                    carved += (limit - slab);
-                    foreach (ulong f in free)
-                        if (f >= slab && f < slab + RegionLayout.SlabSize && ((f - slab) % ClassSizes[c] != 0 || f >= limit))
-                            throw new InvalidOperationException($"free chunk {f} is off the chunk grid of slab {slab}");
-                    p += RegionLayout.SlabSize / RegionLayout.PageSize;
-                    break;
-                }
-                case RegionLayout.PageRun:
-                {
-                    ulong n = e & RegionLayout.PageDataMask;
-                    runs += n * RegionLayout.PageSize;
-                    p += n;
-                    break;
-                }
-                case RegionLayout.PageFreeRun:
-                {
-                    ulong off = p * RegionLayout.PageSize;
-                    if (!freeRuns.Remove(off)) throw new InvalidOperationException($"page {p} marked free but on no list");
-                    p += ((RlFreeChunk*)(_region.Base + off))->Pages;
-                    break;
-                }
-                default:
-                    throw new InvalidOperationException($"page {p} below top has page-map entry {e:x8}");
-            }
-        }
-        if (freeRuns.Count != 0) throw new InvalidOperationException("a listed free run is not reachable in the page map");
-        // While sharing, held blocks are neither in use nor listed, and parked slab rests are uncarved.
-        ulong parked = 0;
-        for (int c = 0; c < RegionLayout.NumClasses; c++) parked += (_parkedEnd[c] - _parkedCursor[c]) / ClassSizes[c] * ClassSizes[c];
-        ulong used = carved - freeSmall - parked + runs - HeldBytes;
-        if (used != _h->UsedBytes) throw new InvalidOperationException($"used bytes {_h->UsedBytes} but the books say {used}");
-        return new AllocatorAudit(used, free);
-    }
+    public AllocatorAudit Audit() => AllocatorBooks.Audit(this);
 }
-
-/// <summary>One size class in <see cref="RegionAllocatorStats"/>: its slabs and how many of their chunks are in use or free.</summary>
-public sealed record SizeClassStats(uint ChunkSize, ulong Slabs, ulong UsedChunks, ulong FreeChunks);
-
-/// <summary>
-/// A census of the allocator (DEBUG JMAP): per size class, slabs and chunks used/free (free
-/// counts list entries plus the uncarved tail of the class's open slab); page runs in use and on
-/// the free lists; and the region's top, reserved and used bytes.
-/// </summary>
-public sealed record RegionAllocatorStats(
-    IReadOnlyList<SizeClassStats> Classes, ulong Runs, ulong RunPages, ulong FreeRuns, ulong FreeRunPages,
-    ulong DataStart, ulong Top, ulong Reserved, ulong Used);
-
-/// <summary>Result of <see cref="RegionAllocator.Audit"/>.</summary>
-public sealed record AllocatorAudit(ulong UsedBytes, IReadOnlySet<ulong> FreeChunks);

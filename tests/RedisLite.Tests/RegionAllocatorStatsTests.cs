@@ -50,6 +50,7 @@ public class RegionAllocatorSharingTests
         var rng = new Random(11);
         var old = new List<ulong>();
         for (int i = 0; i < 3000; i++) old.Add(alloc.Alloc((ulong)rng.Next(1, 2000)));
+        var oldSizes = old.Select(alloc.SizeOf).ToList();
         ulong oldRun = alloc.Alloc(20_000);
         // Free chunks and a free run exist before the fork: a normal allocator would reuse them.
         for (int i = 0; i < old.Count; i += 2) alloc.Free(old[i]);
@@ -99,7 +100,7 @@ public class RegionAllocatorSharingTests
         // Everything freed before and during sharing is reusable again: allocating what the old
         // blocks held takes no new pages.
         ulong topAfter = alloc.Top;
-        foreach (ulong off in old) alloc.Alloc(alloc.SizeOf(off));
+        foreach (ulong oldSize in oldSizes) alloc.Alloc(oldSize);
         Assert.Equal(topAfter, alloc.Top);
         Assert.True(alloc.UsedBytes > usedAtFork);
     }
