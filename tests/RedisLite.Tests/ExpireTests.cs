@@ -19,7 +19,8 @@ public class ExpireTests(ServerFixture f) : IClassFixture<ServerFixture>
         db.StringSet("e:a", "v");
         Assert.Null(db.KeyTimeToLive("e:a"));
         Assert.True(db.KeyExpire("e:a", TimeSpan.FromSeconds(100)));
-        Assert.InRange(db.KeyTimeToLive("e:a")!.Value.TotalSeconds, 90, 100);
+        // TTL windows below allow 30 s to pass between setting and reading, so only a wrong TTL fails.
+        Assert.InRange(db.KeyTimeToLive("e:a")!.Value.TotalSeconds, 70, 100);
         Assert.True(db.KeyExpire("e:a", DateTime.UtcNow.AddHours(1)));
         Assert.InRange(db.KeyTimeToLive("e:a")!.Value.TotalMinutes, 55, 60);
         Assert.True(db.KeyPersist("e:a"));
@@ -43,7 +44,7 @@ public class ExpireTests(ServerFixture f) : IClassFixture<ServerFixture>
         Assert.Equal(1L, c.Call("EXPIRE", "e:c", "200", "GT"));
         Assert.Equal(0L, c.Call("EXPIRE", "e:c", "300", "LT"));
         Assert.Equal(1L, c.Call("PEXPIRE", "e:c", "150000", "XX"));
-        Assert.InRange((long)c.Call("PTTL", "e:c")!, 140_000, 150_000);
+        Assert.InRange((long)c.Call("PTTL", "e:c")!, 120_000, 150_000);
         Assert.Equal("ERR NX and XX, GT or LT options at the same time are not compatible", Error(c.Call("EXPIRE", "e:c", "1", "NX", "LT")));
         Assert.Equal("ERR GT and LT options at the same time are not compatible", Error(c.Call("EXPIRE", "e:c", "1", "GT", "LT")));
         Assert.Equal("ERR Unsupported option bogus", Error(c.Call("EXPIRE", "e:c", "1", "bogus")));

@@ -78,7 +78,7 @@ public class KeysTests(ServerFixture f) : IClassFixture<ServerFixture>
         Assert.Equal(1L, c.Call("COPY", "cp:src", "cp:dst"));
         Assert.Equal(0L, c.Call("COPY", "cp:src", "cp:dst"));
         Assert.Equal(1L, c.Call("COPY", "cp:src", "cp:dst", "DB", "7", "REPLACE"));
-        Assert.InRange((long)c.Call("TTL", "cp:dst")!, 990, 1000);
+        Assert.InRange((long)c.Call("TTL", "cp:dst")!, 970, 1000); // 30 s of slack for a slow machine
         Assert.Equal("int", c.Call("OBJECT", "ENCODING", "cp:dst"));
         Assert.Equal(1L, c.Call("OBJECT", "REFCOUNT", "cp:dst"));
         Assert.Equal("OK", c.Call("SET", "cp:small", "42"));
