@@ -8,6 +8,9 @@
 # (polled every 10 ms), so it includes the fork, the write, fsync and rename for both servers.
 #
 #   benchmarks/snapshot/run.sh [KEYS] [VALUE] [ROUNDS]     -> benchmarks/results/snapshot.md
+#
+# How long commands wait during the save (slowest, p99, p99.9 against no child, both servers) is
+# measured by benchmarks/snapshot/latency.sh -> benchmarks/results/snapshot-latency.md.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/servers.sh"
 KEYS=${1:-2000000}

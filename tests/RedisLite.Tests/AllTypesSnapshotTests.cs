@@ -98,13 +98,13 @@ public class AllTypesSnapshotTests
         Assert.Equal("ok", SnapshotTests.Info(lc, "rdb_last_bgsave_status"));
         Assert.Contains("RDB looks OK", SnapshotTests.Run("redis-check-rdb", Path.Combine(lite.Dir, "dump.rdb")));
 
-        using (var redis = new RealRedisServer(lite.Dir))
+        using (var redis = ReferenceRedis.InDir(lite.Dir))
         using (var rc = new RespClient(redis.Port))
             AssertSame(lc, rc, keys);
 
         // The other way: redis-server builds the same dataset and saves; RedisLite loads it.
         var dir = Directory.CreateTempSubdirectory("redislite-alltypes-").FullName;
-        using (var redis = new RealRedisServer(dir))
+        using (var redis = ReferenceRedis.InDir(dir))
         using (var rc = new RespClient(redis.Port))
         {
             Populate(rc);

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace RedisLite.Tests;
 
 /// <summary>
@@ -7,21 +5,14 @@ namespace RedisLite.Tests;
 /// the number of distinct region pages it wrote while the child was alive, reads must copy
 /// nothing, the child's dismiss must spare the copies of values it has written out, and an
 /// unreadable pagemap must be reported as unavailable rather than as zero.
-/// Snapshots are held open with rdb-key-save-delay (microseconds per key).
+/// Snapshots are held open with rdb-key-save-delay (microseconds per key); where the test's own
+/// commands must land while the child lives, the child is also stopped meanwhile (SnapshotChild).
 /// </summary>
 public class CowTests
 {
     private const int Page = 4096;
 
     private static string Info(RespClient c, string field) => SnapshotTests.Info(c, field);
-
-    /// <summary>The server's log once it matches <paramref name="pattern"/> (stdout is collected asynchronously).</summary>
-    internal static string LogMatching(TestServer s, string pattern)
-    {
-        var sw = Stopwatch.StartNew();
-        while (!System.Text.RegularExpressions.Regex.IsMatch(s.Log, pattern) && sw.Elapsed.TotalSeconds < 10) Thread.Sleep(20);
-        return s.Log;
-    }
 
     /// <summary>A 1 MiB raw string: a page run of its own, value byte i at block + 8 + i.</summary>
     private static void LoadBig(RespClient c, string key = "big") =>
@@ -40,14 +31,17 @@ public class CowTests
         c.Call("SET", "a", "1");
         c.Call("SET", "b", "some string");
         Assert.Equal("Background saving started", c.Call("BGSAVE"));
-        // A second BGSAVE while one runs is refused, as Redis does.
-        Assert.Equal("ERR Background save already in progress", c.Call("BGSAVE")?.ToString());
         int[] pages = [0, 1, 2, 7, 64, 100, 255, 1, 7, 0];
-        foreach (int p in pages) TouchPage(c, p);
-        // Reads and rewrites of the same pages copy nothing more.
-        for (int i = 0; i < 10; i++) c.Call("GET", "big");
-        TouchPage(c, 100);
-        Assert.Equal("1", Info(c, "rdb_bgsave_in_progress"));
+        using (SnapshotChild.Hold(s))
+        {
+            // A second BGSAVE while one runs is refused, as Redis does.
+            Assert.Equal("ERR Background save already in progress", c.Call("BGSAVE")?.ToString());
+            foreach (int p in pages) TouchPage(c, p);
+            // Reads and rewrites of the same pages copy nothing more.
+            for (int i = 0; i < 10; i++) c.Call("GET", "big");
+            TouchPage(c, 100);
+            Assert.Equal("1", Info(c, "rdb_bgsave_in_progress"));
+        }
         SnapshotTests.WaitForBgsave(c);
         Assert.Equal("ok", Info(c, "rdb_last_bgsave_status"));
         Assert.Equal("pfn", Info(c, "cow_counting"));
@@ -58,8 +52,8 @@ public class CowTests
         Assert.Equal("0", Info(c, "cow_last_dismissed_bytes"));
         // The child sees those copies too: its region mapping holds the 7 original pages privately.
         Assert.True(long.Parse(Info(c, "cow_last_child_region_dirty")) >= pages.Distinct().Count() * Page);
-        Assert.Matches(@"Fork CoW for RDB: current \d+ MB, peak \d+ MB, average \d+ MB", LogMatching(s, "Fork CoW for RDB"));
-        Assert.Contains($"Fork CoW pages copied by the parent: {pages.Distinct().Count()} of ", LogMatching(s, "Fork CoW pages copied"));
+        Assert.Matches(@"Fork CoW for RDB: current \d+ MB, peak \d+ MB, average \d+ MB", Eventually.LogContains(s, "Fork CoW for RDB"));
+        Assert.Contains($"Fork CoW pages copied by the parent: {pages.Distinct().Count()} of ", Eventually.LogContains(s, "Fork CoW pages copied"));
         var cow = (string)c.Call("INFO", "cow")!;
         Assert.Contains("final_sample_at_child_exit:1", cow);
         Assert.Matches(@"parent_0:t_ms=\d+,pages_copied=\d+,faults=\d+,cost_us=\d+", cow);
@@ -75,14 +69,13 @@ public class CowTests
         for (int i = 0; i < 20; i++) c.Call("SET", $"k{i}", $"value {i}");
         Assert.Equal("Background saving started", c.Call("BGSAVE"));
         // Reads during the snapshot: no LRU clock write, no rehash step, so no page is copied.
-        var sw = Stopwatch.StartNew();
-        while (Info(c, "rdb_bgsave_in_progress") == "1")
+        Eventually.True(() =>
         {
             for (int i = 0; i < 20; i++) c.Call("GET", $"k{i}");
             c.Call("EXISTS", "big");
             c.Call("STRLEN", "big");
-            Assert.True(sw.Elapsed.TotalSeconds < 60, "BGSAVE did not finish");
-        }
+            return Info(c, "rdb_bgsave_in_progress") == "0";
+        }, "BGSAVE to finish while reads go on");
         Assert.Equal("ok", Info(c, "rdb_last_bgsave_status"));
         Assert.Equal("0", Info(c, "cow_last_pages_copied"));
         Assert.Equal("0.00", Info(c, "cow_last_copied_perc"));
@@ -98,7 +91,11 @@ public class CowTests
         using var c = s.Client();
         for (int i = 0; i < 20; i++) c.Call("SET", $"k{i}", $"value {i}");
         Assert.Equal("Background saving started", c.Call("BGSAVE"));
-        for (int i = 0; i < 20; i++) c.Call("GET", $"k{i}");
+        using (SnapshotChild.Hold(s))
+        {
+            for (int i = 0; i < 20; i++) c.Call("GET", $"k{i}");
+            Assert.Equal("1", Info(c, "rdb_bgsave_in_progress"));
+        }
         SnapshotTests.WaitForBgsave(c);
         Assert.Equal("ok", Info(c, "rdb_last_bgsave_status"));
         Assert.True(long.Parse(Info(c, "cow_last_pages_copied")) >= 1);
@@ -115,14 +112,13 @@ public class CowTests
         using var c = s.Client();
         LoadBig(c);
         Assert.Equal("Background saving started", c.Call("BGSAVE"));
-        var sw = Stopwatch.StartNew();
-        while (!((string)c.Call("INFO", "cow")!).Contains($"child_dismissed_bytes:{((1 << 20) / Page + 1) * Page}"))
+        Eventually.True(() => ((string)c.Call("INFO", "cow")!).Contains($"child_dismissed_bytes:{((1 << 20) / Page + 1) * Page}"),
+            "the child's first report");
+        using (SnapshotChild.Hold(s))
         {
-            Assert.True(sw.Elapsed.TotalSeconds < 30, "the child's first report did not arrive");
-            Thread.Sleep(20);
+            Assert.Equal("1", Info(c, "rdb_bgsave_in_progress"));
+            for (int p = 0; p < 256; p += 16) TouchPage(c, p);
         }
-        Assert.Equal("1", Info(c, "rdb_bgsave_in_progress"));
-        for (int p = 0; p < 256; p += 16) TouchPage(c, p);
         SnapshotTests.WaitForBgsave(c);
         Assert.Equal("ok", Info(c, "rdb_last_bgsave_status"));
         Assert.Equal(((1 << 20) / Page + 1) * Page, long.Parse(Info(c, "cow_last_dismissed_bytes")));
@@ -150,8 +146,11 @@ public class CowTests
         long usedBefore = long.Parse(Info(c, "used_memory"));
         Assert.Equal("Background saving started", c.Call("BGSAVE"));
         var rewritten = Enumerable.Range(0, keys).Where(i => i % 3 == 0).ToList();
-        foreach (int i in rewritten) Assert.Equal("OK", c.Call("SET", $"k{i:D4}", new string('Z', valueBytes)));
-        Assert.Equal("1", Info(c, "rdb_bgsave_in_progress"));
+        using (SnapshotChild.Hold(s))
+        {
+            foreach (int i in rewritten) Assert.Equal("OK", c.Call("SET", $"k{i:D4}", new string('Z', valueBytes)));
+            Assert.Equal("1", Info(c, "rdb_bgsave_in_progress"));
+        }
         SnapshotTests.WaitForBgsave(c);
         Assert.Equal("ok", Info(c, "rdb_last_bgsave_status"));
         Assert.Equal("1", Info(c, "cow_last_exact"));
@@ -194,7 +193,7 @@ public class CowTests
         Assert.Equal("0", Info(c, "cow_last_exact"));
         Assert.Equal("-1", Info(c, "cow_last_faults"));
         Assert.Contains("/nonexistent/pagemap not readable", Info(c, "cow_last_error"));
-        Assert.Contains("Fork CoW pages copied by the parent: unavailable", LogMatching(s, "Fork CoW pages copied"));
+        Assert.Contains("Fork CoW pages copied by the parent: unavailable", Eventually.LogContains(s, "Fork CoW pages copied"));
         // The child's Redis-comparable figure does not depend on pagemap.
         Assert.True(long.Parse(Info(c, "rdb_last_cow_size")) > 0);
     }

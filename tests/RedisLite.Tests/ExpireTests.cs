@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using StackExchange.Redis;
 
@@ -20,7 +19,8 @@ public class ExpireTests(ServerFixture f) : IClassFixture<ServerFixture>
         db.StringSet("e:a", "v");
         Assert.Null(db.KeyTimeToLive("e:a"));
         Assert.True(db.KeyExpire("e:a", TimeSpan.FromSeconds(100)));
-        Assert.InRange(db.KeyTimeToLive("e:a")!.Value.TotalSeconds, 90, 100);
+        // TTL windows below allow 30 s to pass between setting and reading, so only a wrong TTL fails.
+        Assert.InRange(db.KeyTimeToLive("e:a")!.Value.TotalSeconds, 70, 100);
         Assert.True(db.KeyExpire("e:a", DateTime.UtcNow.AddHours(1)));
         Assert.InRange(db.KeyTimeToLive("e:a")!.Value.TotalMinutes, 55, 60);
         Assert.True(db.KeyPersist("e:a"));
@@ -44,7 +44,7 @@ public class ExpireTests(ServerFixture f) : IClassFixture<ServerFixture>
         Assert.Equal(1L, c.Call("EXPIRE", "e:c", "200", "GT"));
         Assert.Equal(0L, c.Call("EXPIRE", "e:c", "300", "LT"));
         Assert.Equal(1L, c.Call("PEXPIRE", "e:c", "150000", "XX"));
-        Assert.InRange((long)c.Call("PTTL", "e:c")!, 140_000, 150_000);
+        Assert.InRange((long)c.Call("PTTL", "e:c")!, 120_000, 150_000);
         Assert.Equal("ERR NX and XX, GT or LT options at the same time are not compatible", Error(c.Call("EXPIRE", "e:c", "1", "NX", "LT")));
         Assert.Equal("ERR GT and LT options at the same time are not compatible", Error(c.Call("EXPIRE", "e:c", "1", "GT", "LT")));
         Assert.Equal("ERR Unsupported option bogus", Error(c.Call("EXPIRE", "e:c", "1", "bogus")));
@@ -70,13 +70,11 @@ public class ExpireTests(ServerFixture f) : IClassFixture<ServerFixture>
         Assert.Equal("OK", c.Call("SET", "e:lazy", "v", "PX", "50"));
         for (int i = 0; i < 200; i++) Assert.Equal("OK", c.Call("SET", $"e:active:{i}", "v", "PX", "50"));
         Assert.Equal("OK", c.Call("SET", "e:stays", "v"));
-        // Generous polling: nothing here asserts how fast, only that it happens.
-        var sw = Stopwatch.StartNew();
-        while (c.Call("GET", "e:lazy") != null && sw.Elapsed < TimeSpan.FromSeconds(10)) Thread.Sleep(20);
-        Assert.Null(c.Call("GET", "e:lazy"));
+        // Real time passes here on purpose (the wall clock is the subject); nothing asserts how
+        // fast the keys go, only that they do.
+        Eventually.True(() => c.Call("GET", "e:lazy") == null, "e:lazy expiring when read");
         // Nobody reads the others: only the cron's active expiry can remove them.
-        while ((long)c.Call("DBSIZE")! > 1 && sw.Elapsed < TimeSpan.FromSeconds(30)) Thread.Sleep(50);
-        Assert.Equal(1L, c.Call("DBSIZE"));
+        Eventually.True(() => (long)c.Call("DBSIZE")! == 1, "active expiry removing the 200 keys nobody reads");
         Assert.Equal(new object?[] { "e:stays" }, c.Call("KEYS", "*"));
     }
 

@@ -5,7 +5,7 @@ namespace RedisLite.Tests;
 /// 16/32/64-bit intsets / hashtable sets): our BGSAVE is accepted by redis-check-rdb and loaded by
 /// redis-server 7.0.15 with the same contents and encodings, a redis-server dump loads into
 /// RedisLite the same way, and our own dump survives a restart. Uses <see cref="SnapshotTests"/>'
-/// helpers and <see cref="RealRedisServer"/>.
+/// helpers and <see cref="ReferenceRedis"/>.
 /// </summary>
 public class HashSetSnapshotTests
 {
@@ -88,7 +88,7 @@ public class HashSetSnapshotTests
         string check = SnapshotTests.Run("redis-check-rdb", Path.Combine(s.Dir, "dump.rdb"));
         Assert.Contains("RDB looks OK", check);
 
-        using var redis = new RealRedisServer(s.Dir);
+        using var redis = ReferenceRedis.InDir(s.Dir);
         using var rc = new RespClient(redis.Port);
         foreach (var (db, key) in keys) Assert.Equal(Describe(c, db, key), Describe(rc, db, key));
         rc.Call("SELECT", 0);
@@ -102,7 +102,7 @@ public class HashSetSnapshotTests
         var dir = Directory.CreateTempSubdirectory("redislite-hs-from-redis-").FullName;
         List<(int Db, string Key)> keys;
         var expected = new Dictionary<(int, string), string>();
-        using (var redis = new RealRedisServer(dir))
+        using (var redis = ReferenceRedis.InDir(dir))
         using (var rc = new RespClient(redis.Port))
         {
             keys = Populate(rc);

@@ -65,7 +65,7 @@ public class ListSnapshotTests
         Assert.Equal("ok", SnapshotTests.Info(c, "rdb_last_bgsave_status"));
         string dump = Path.Combine(s.Dir, "dump.rdb");
         Assert.Contains("RDB looks OK", SnapshotTests.Run("redis-check-rdb", dump));
-        using var redis = new RealRedisServer(s.Dir);
+        using var redis = ReferenceRedis.InDir(s.Dir);
         using var rc = new RespClient(redis.Port);
         AssertSameLists(rc, data);
         rc.Call("SELECT", 0);
@@ -78,7 +78,7 @@ public class ListSnapshotTests
         Skip.IfNot(HaveRedis, "redis-server not installed");
         var dir = Directory.CreateTempSubdirectory("redislite-lists-from-redis-").FullName;
         Dictionary<(int, string), string[]> data;
-        using (var redis = new RealRedisServer(dir))
+        using (var redis = ReferenceRedis.InDir(dir))
         using (var rc = new RespClient(redis.Port))
         {
             data = Populate(rc, seed: 12);

@@ -18,6 +18,10 @@ public class ListTests(ServerFixture f) : IClassFixture<ServerFixture>
     private IDatabase Db(int n) => _f.Mux.GetDatabase(n);
     private RespClient Client() => new(_f.S.Port);
 
+    // Timeout (seconds) of blocking commands that another client's write is meant to serve: only a
+    // hang reaches it, where a short one would turn a slow machine into a nil reply.
+    private const string UntilServed = "600";
+
     [Fact]
     public void PushPopRangeThroughStackExchangeRedis()
     {
@@ -156,11 +160,11 @@ public class ListTests(ServerFixture f) : IClassFixture<ServerFixture>
         using var c = Client();
         using var pusher = Client();
         pusher.Call("DEL", "fifo");
-        a.Send(RespClient.Encode("BLPOP", "fifo", "5"));
+        a.Send(RespClient.Encode("BLPOP", "fifo", UntilServed));
         WaitBlocked(pusher, 1);
-        b.Send(RespClient.Encode("BLPOP", "other", "fifo", "5"));
+        b.Send(RespClient.Encode("BLPOP", "other", "fifo", UntilServed));
         WaitBlocked(pusher, 2);
-        c.Send(RespClient.Encode("BRPOP", "fifo", "5"));
+        c.Send(RespClient.Encode("BRPOP", "fifo", UntilServed));
         WaitBlocked(pusher, 3);
         Assert.Equal(2L, pusher.Call("RPUSH", "fifo", "one", "two"));
         Assert.Equal(new object?[] { "fifo", "one" }, R(a));
@@ -176,14 +180,19 @@ public class ListTests(ServerFixture f) : IClassFixture<ServerFixture>
     public void TimeoutRepliesNilAndLaterPipelinedCommandsWait()
     {
         using var a = Client();
+        using var other = Client();
         var sw = Stopwatch.StartNew();
         a.Send(RespClient.Encode("BLPOP", "never", "0.3") .Concat(RespClient.Encode("PING")).Concat(RespClient.Encode("BLMOVE", "never", "d", "LEFT", "LEFT", "0.2")).ToArray());
         Assert.Null(R(a));
-        Assert.InRange(sw.ElapsedMilliseconds, 280, 2000);
+        // Lower bounds only: no reply may come before the timeouts (a slow machine only adds to them).
+        Assert.True(sw.ElapsedMilliseconds >= 280, $"BLPOP with a 0.3 s timeout answered after {sw.ElapsedMilliseconds} ms");
+        // The PING waited behind the BLPOP, and the BLMOVE behind the PING.
         Assert.Equal("PONG", R(a));
         Assert.Null(R(a));
-        Assert.InRange(sw.ElapsedMilliseconds, 480, 3000);
+        Assert.True(sw.ElapsedMilliseconds >= 480, $"0.3 s and 0.2 s timeouts in a row answered after {sw.ElapsedMilliseconds} ms");
         Assert.Null(a.Call("BLMPOP", "0.1", "1", "never", "LEFT"));
+        // Timed out means unblocked: nothing of the three waits is left on the server.
+        Assert.Equal(0L, BlockedClients.Count(other));
     }
 
     [Fact]
@@ -193,9 +202,9 @@ public class ListTests(ServerFixture f) : IClassFixture<ServerFixture>
         using var popper = Client();
         using var pusher = Client();
         pusher.Call("DEL", "bm:src", "bm:dst");
-        popper.Send(RespClient.Encode("BLPOP", "bm:dst", "5"));
+        popper.Send(RespClient.Encode("BLPOP", "bm:dst", UntilServed));
         WaitBlocked(pusher, 1);
-        mover.Send(RespClient.Encode("BLMOVE", "bm:src", "bm:dst", "RIGHT", "LEFT", "5"));
+        mover.Send(RespClient.Encode("BLMOVE", "bm:src", "bm:dst", "RIGHT", "LEFT", UntilServed));
         WaitBlocked(pusher, 2);
         pusher.Call("RPUSH", "bm:src", "x");
         Assert.Equal("x", R(mover));
@@ -210,17 +219,18 @@ public class ListTests(ServerFixture f) : IClassFixture<ServerFixture>
         using var a = Client();
         using var other = Client();
         other.Call("DEL", "wt");
-        a.Send(RespClient.Encode("BLPOP", "wt", "5"));
+        a.Send(RespClient.Encode("BLPOP", "wt", UntilServed));
         WaitBlocked(other, 1);
+        // The executor serves clients blocked on keys a command made ready before that command's
+        // reply goes out, so once SET has answered a wrongly served client would already show.
         other.Call("SET", "wt", "string");
-        Thread.Sleep(100);
-        Assert.Equal(1L, BlockedClients(other));
+        Assert.Equal(1L, BlockedClients.Count(other));
         other.Call("DEL", "wt");
         other.Call("RPUSH", "wt", "v");
         Assert.Equal(new object?[] { "wt", "v" }, R(a));
         // BLMOVE onto a destination of another type: WRONGTYPE, source left alone.
         other.Call("SET", "wt:dst", "string");
-        a.Send(RespClient.Encode("BLMOVE", "wt:src", "wt:dst", "LEFT", "LEFT", "5"));
+        a.Send(RespClient.Encode("BLMOVE", "wt:src", "wt:dst", "LEFT", "LEFT", UntilServed));
         WaitBlocked(other, 1);
         other.Call("RPUSH", "wt:src", "v");
         Assert.Equal(new RespClient.RespError("WRONGTYPE Operation against a key holding the wrong kind of value"), R(a));
@@ -237,18 +247,18 @@ public class ListTests(ServerFixture f) : IClassFixture<ServerFixture>
         other.Call("SELECT", "8");
         other.Call("FLUSHDB");
         a.Call("FLUSHDB");
-        a.Send(RespClient.Encode("BLPOP", "mv", "5"));
+        a.Send(RespClient.Encode("BLPOP", "mv", UntilServed));
         WaitBlocked(other, 1);
         other.Call("RPUSH", "mv", "moved");
         Assert.Equal(1L, other.Call("MOVE", "mv", "9"));
         Assert.Equal(new object?[] { "mv", "moved" }, R(a));
-        a.Send(RespClient.Encode("BRPOP", "renamed", "5"));
+        a.Send(RespClient.Encode("BRPOP", "renamed", UntilServed));
         WaitBlocked(other, 1);
         other.Call("SELECT", "9");
         other.Call("RPUSH", "tmp", "r");
         Assert.Equal("OK", other.Call("RENAME", "tmp", "renamed"));
         Assert.Equal(new object?[] { "renamed", "r" }, R(a));
-        a.Send(RespClient.Encode("BLPOP", "sw", "5"));
+        a.Send(RespClient.Encode("BLPOP", "sw", UntilServed));
         WaitBlocked(other, 1);
         other.Call("SELECT", "8");
         other.Call("RPUSH", "sw", "swapped");
@@ -286,19 +296,5 @@ public class ListTests(ServerFixture f) : IClassFixture<ServerFixture>
 
     private static object? R(RespClient c) => RespClient.Simplify(c.Read());
 
-    private static long BlockedClients(RespClient c)
-    {
-        var info = (string)c.Call("INFO", "clients")!;
-        return long.Parse(info.Split("\r\n").First(l => l.StartsWith("blocked_clients:", StringComparison.Ordinal))["blocked_clients:".Length..]);
-    }
-
-    private static void WaitBlocked(RespClient c, long n)
-    {
-        var sw = Stopwatch.StartNew();
-        while (BlockedClients(c) != n)
-        {
-            if (sw.ElapsedMilliseconds > 5000) throw new TimeoutException($"blocked_clients did not reach {n} (now {BlockedClients(c)})");
-            Thread.Sleep(10);
-        }
-    }
+    private static void WaitBlocked(RespClient c, long n) => BlockedClients.WaitFor(c, n);
 }

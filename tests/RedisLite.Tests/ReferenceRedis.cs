@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 
 namespace RedisLite.Tests;
 
@@ -10,9 +9,11 @@ namespace RedisLite.Tests;
 public sealed class ReferenceRedis : IDisposable
 {
     public const string ServerPath = "/usr/bin/redis-server";
-    public int Port { get; }
-    public Process Process { get; }
+    public int Port { get; private set; }
+    public Process Process { get; private set; } = null!;
     private readonly string _dir;
+    private readonly bool _ownsDir;
+    private readonly System.Text.StringBuilder _log = new();
 
     public static bool Available => File.Exists(ServerPath);
 
@@ -21,10 +22,28 @@ public sealed class ReferenceRedis : IDisposable
     /// <summary>A started server, or null when redis-server is not installed (for tests whose Redis comparison is optional).</summary>
     public static ReferenceRedis? TryStart(params string[] args) => Available ? new ReferenceRedis(args) : null;
 
-    public ReferenceRedis(params string[] args)
+    public ReferenceRedis(params string[] args) : this(null, args) { }
+
+    /// <summary>A redis-server whose <c>dir</c> is an existing directory (e.g. holding a dump to load); the directory is left in place.</summary>
+    public static ReferenceRedis InDir(string dir, params string[] args) => new(dir, args);
+
+    private ReferenceRedis(string? dir, string[] args)
     {
-        Port = TestServer.FreePort();
-        _dir = Directory.CreateTempSubdirectory("redislite-ref-").FullName;
+        _ownsDir = dir == null;
+        _dir = dir ?? Directory.CreateTempSubdirectory("redislite-ref-").FullName;
+        // A port picked free can be taken before the server binds it: then start on another.
+        for (int attempt = 1; ; attempt++)
+        {
+            Port = TestServer.FreePort();
+            Process = Start(args);
+            if (ServerStartup.WaitUntilServing(Process, Port, () => { lock (_log) return _log.ToString(); })) break;
+            if (attempt == 5) throw new InvalidOperationException("five picked ports were all taken before redis-server bound them");
+            lock (_log) _log.Clear();
+        }
+    }
+
+    private Process Start(string[] args)
+    {
         var psi = new ProcessStartInfo(ServerPath)
         {
             RedirectStandardOutput = true,
@@ -33,31 +52,12 @@ public sealed class ReferenceRedis : IDisposable
         };
         foreach (var a in new[] { "--port", Port.ToString(), "--bind", "127.0.0.1", "--save", "", "--dir", _dir }.Concat(args))
             psi.ArgumentList.Add(a);
-        Process = Process.Start(psi)!;
-        Process.OutputDataReceived += (_, _) => { };
-        Process.ErrorDataReceived += (_, _) => { };
-        Process.BeginOutputReadLine();
-        Process.BeginErrorReadLine();
-        var sw = Stopwatch.StartNew();
-        while (true)
-        {
-            try
-            {
-                using var c = new RespClient(Port);
-                // With requirepass, NOAUTH also means the server is up.
-                var reply = c.Call("PING");
-                if (reply is "PONG" || reply is RespClient.RespError e && e.Message.StartsWith("NOAUTH")) return;
-            }
-            catch (Exception e) when (e is SocketException or IOException)
-            {
-                if (sw.Elapsed > TimeSpan.FromSeconds(20) || Process.HasExited) throw;
-            }
-            // Every way out of this loop is bounded: a reply that is neither PONG nor NOAUTH must
-            // fail the test, not hang the run (CI once timed out here).
-            if (sw.Elapsed > TimeSpan.FromSeconds(20) || Process.HasExited)
-                throw new TimeoutException($"redis-server on port {Port} did not answer PING within 20 s");
-            Thread.Sleep(50);
-        }
+        var process = Process.Start(psi)!;
+        process.OutputDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
     }
 
     public RespClient Client() => new(Port);
@@ -86,6 +86,7 @@ public sealed class ReferenceRedis : IDisposable
     public void Dispose()
     {
         TestServer.Stop(Process);
-        try { Directory.Delete(_dir, true); } catch (IOException) { }
+        if (_ownsDir)
+            try { Directory.Delete(_dir, true); } catch (IOException) { }
     }
 }

@@ -14,7 +14,11 @@ public sealed class RespClient : IDisposable
     private readonly NetworkStream _stream;
     private readonly BufferedStream _in;
 
-    public RespClient(int port, int timeoutMs = 10000)
+    /// <summary>
+    /// Connects to 127.0.0.1:<paramref name="port"/>. The socket timeout only fails a hang (a
+    /// reply that never comes): it is far beyond any reply's time on a loaded machine.
+    /// </summary>
+    public RespClient(int port, int timeoutMs = 60_000)
     {
         Socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         Socket.Connect("127.0.0.1", port);
@@ -122,8 +126,11 @@ public sealed class RespClient : IDisposable
         _ => o,
     };
 
-    /// <summary>True when the server has closed the connection (reads EOF within the timeout).</summary>
-    public bool IsClosedByServer(int timeoutMs = 5000)
+    /// <summary>
+    /// Reads (and discards) until the server closes the connection: true on EOF or reset, false
+    /// if it is still open when the timeout expires (a deadline that only fails a hang).
+    /// </summary>
+    public bool IsClosedByServer(int timeoutMs = 60_000)
     {
         Socket.ReceiveTimeout = timeoutMs;
         try
@@ -135,6 +142,9 @@ public sealed class RespClient : IDisposable
                 if (n == 0) return true;
             }
         }
+        // A timeout is an open connection, not a closed one (it once counted as closed, so a
+        // server that never closed passed).
+        catch (IOException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.TimedOut }) { return false; }
         catch (IOException) { return true; }
     }
 

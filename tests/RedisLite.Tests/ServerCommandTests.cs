@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.RegularExpressions;
 
@@ -12,21 +11,14 @@ public class ServerCommandTests(ServerFixture fixture) : IClassFixture<ServerFix
     private static string Err(object? reply) => Assert.IsType<RespClient.RespError>(reply).Message;
 
     // A successful SHUTDOWN sends no reply: the connection closes and the process exits with 0.
+    // Once it has exited and its output is drained, the log is complete (lines may be asserted absent).
     private static void AssertStops(TestServer s, RespClient c, params object[] shutdown)
     {
         c.Send(RespClient.Encode(shutdown));
         Assert.True(c.IsClosedByServer(), "connection should close without a reply");
-        Assert.True(s.Process.WaitForExit(30_000));
+        Assert.True(s.Process.WaitForExit(Eventually.DefaultTimeout), "server did not exit");
         s.Process.WaitForExit(); // drains the captured output
         Assert.Equal(0, s.Process.ExitCode);
-    }
-
-    // The server's output arrives asynchronously: wait (generously) for a line.
-    private static bool LogShows(TestServer s, string text)
-    {
-        var sw = Stopwatch.StartNew();
-        while (!s.Log.Contains(text) && sw.Elapsed < TimeSpan.FromSeconds(30)) Thread.Sleep(50);
-        return s.Log.Contains(text);
     }
 
     [Fact]
@@ -73,7 +65,7 @@ public class ServerCommandTests(ServerFixture fixture) : IClassFixture<ServerFix
         Assert.Equal("ERR Errors trying to SHUTDOWN. Check logs.", Err(c.Call("SHUTDOWN")));
         Assert.Equal("ERR Errors trying to SHUTDOWN. Check logs.", Err(c.Call("SHUTDOWN", "SAVE", "NOW")));
         Assert.Equal("PONG", c.Call("PING"));
-        Assert.True(LogShows(s, "Error trying to save the DB, can't exit."), s.Log);
+        Eventually.LogContains(s, "Error trying to save the DB, can't exit.");
         Assert.Equal("ERR syntax error", Err(c.Call("SHUTDOWN", "SAVE", "NOSAVE")));
         Assert.Equal("ERR syntax error", Err(c.Call("SHUTDOWN", "ABORT", "NOW")));
         Assert.Equal("ERR syntax error", Err(c.Call("SHUTDOWN", "LATER")));
@@ -145,16 +137,32 @@ public class ServerCommandTests(ServerFixture fixture) : IClassFixture<ServerFix
     [Fact]
     public async Task DebugSleepHoldsTheServer()
     {
+        // Another client runs TIME back to back from before the sleep is sent until after it
+        // has ended, and records the server's clock at each. If the sleep holds the server, no
+        // TIME runs inside it, so two consecutive ones lie at least the sleep apart. Only a lower
+        // bound on the server's own clock, which a slow machine can only lengthen.
+        const double sleepSeconds = 1.5;
         using var sleeper = _s.Client();
         using var other = _s.Client();
-        var sleep = Task.Run(() => sleeper.Call("DEBUG", "SLEEP", "3"));
-        await Task.Delay(1000); // let DEBUG SLEEP reach the server first
-        var sw = Stopwatch.StartNew();
-        Assert.Equal("PONG", other.Call("PING"));
-        sw.Stop();
-        Assert.Equal("OK", await sleep.WaitAsync(TimeSpan.FromSeconds(30)));
-        // A lower bound only: the PING had to wait for the rest of the sleep.
-        Assert.True(sw.ElapsedMilliseconds >= 500, $"PING answered after {sw.ElapsedMilliseconds} ms while DEBUG SLEEP held the server");
+        var stamps = new List<long>(); // server time in microseconds
+        long Stamp()
+        {
+            var t = Assert.IsType<object?[]>(other.Call("TIME"));
+            return long.Parse((string)t[0]!) * 1_000_000 + long.Parse((string)t[1]!);
+        }
+        stamps.Add(Stamp());
+        var sleep = Task.Run(() => sleeper.Call("DEBUG", "SLEEP", sleepSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        var probing = Task.Run(() =>
+        {
+            while (!sleep.IsCompleted) stamps.Add(Stamp());
+            stamps.Add(Stamp()); // one after the sleep's reply: the server is free again
+        });
+        Assert.Equal("OK", await sleep.WaitAsync(Eventually.DefaultTimeout));
+        await probing.WaitAsync(Eventually.DefaultTimeout);
+        long widestGap = stamps.Zip(stamps.Skip(1), (a, b) => b - a).Max();
+        // 10 ms of slack: TIME reads the wall clock, which NTP may slew against the sleep's clock.
+        Assert.True(widestGap >= (long)(sleepSeconds * 1_000_000) - 10_000,
+            $"consecutive TIME replies at most {widestGap} us apart during a {sleepSeconds} s DEBUG SLEEP: another client was served inside it");
     }
 
     [SkippableFact]

@@ -11,23 +11,38 @@ namespace RedisLite.Tests;
 /// </summary>
 public sealed class TestServer : IDisposable
 {
-    public int Port { get; }
-    public Process Process { get; }
+    public int Port { get; private set; }
+    public Process Process { get; private set; } = null!;
     public string Dir { get; }
     private readonly StringBuilder _log = new();
 
-    public TestServer(params string[] args) : this(null, null, args) { }
+    public TestServer(params string[] args) : this(null, null, null, args) { }
 
     /// <summary>A server whose <c>dir</c> is an existing directory (e.g. holding a dump to load).</summary>
-    public static TestServer InDir(string dir, params string[] args) => new(dir, null, args);
+    public static TestServer InDir(string dir, params string[] args) => new(dir, null, null, args);
 
     /// <summary>Starts the server with a redis.conf-style file as its first argument, then the usual options.</summary>
-    public static TestServer WithConfigFile(string configFile, params string[] args) => new(null, configFile, args);
+    public static TestServer WithConfigFile(string configFile, params string[] args) => new(null, configFile, null, args);
 
-    private TestServer(string? dir, string? configFile, string[] args)
+    /// <summary>A server whose first attempt uses <paramref name="port"/>, as if FreePort had picked it (tests of the startup itself).</summary>
+    internal static TestServer TryingPortFirst(int port, params string[] args) => new(null, null, port, args);
+
+    private TestServer(string? dir, string? configFile, int? firstPort, string[] args)
     {
-        Port = FreePort();
         Dir = dir ?? Directory.CreateTempSubdirectory("redislite-test-").FullName;
+        // A port picked free can be taken before the server binds it: then start on another.
+        for (int attempt = 1; ; attempt++)
+        {
+            Port = attempt == 1 && firstPort is int p ? p : FreePort();
+            Process = Start(configFile, args);
+            if (ServerStartup.WaitUntilServing(Process, Port, () => Log)) break;
+            if (attempt == 5) throw new InvalidOperationException("five picked ports were all taken before the server bound them:\n" + Log);
+            lock (_log) _log.Clear();
+        }
+    }
+
+    private Process Start(string? configFile, string[] args)
+    {
         var psi = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -38,12 +53,12 @@ public sealed class TestServer : IDisposable
         if (configFile != null) psi.ArgumentList.Add(configFile);
         foreach (var a in new[] { "--port", Port.ToString(), "--dir", Dir, "--enable-debug-command", "yes" }.Concat(args))
             psi.ArgumentList.Add(a);
-        Process = Process.Start(psi)!;
-        Process.OutputDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };
-        Process.ErrorDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };
-        Process.BeginOutputReadLine();
-        Process.BeginErrorReadLine();
-        WaitForPing();
+        var process = Process.Start(psi)!;
+        process.OutputDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
     }
 
     /// <summary>Everything the server printed so far.</summary>
@@ -60,32 +75,24 @@ public sealed class TestServer : IDisposable
         return port;
     }
 
-    private void WaitForPing()
-    {
-        var sw = Stopwatch.StartNew();
-        while (sw.Elapsed < TimeSpan.FromSeconds(30))
-        {
-            if (Process.HasExited) throw new InvalidOperationException("server exited at startup:\n" + Log);
-            try
-            {
-                using var c = new RespClient(Port);
-                // With requirepass, NOAUTH also means the server is up.
-                var reply = c.Call("PING");
-                if (reply is "PONG" || reply is RespClient.RespError e && e.Message.StartsWith("NOAUTH")) return;
-            }
-            catch (SocketException) { }
-            catch (IOException) { }
-            Thread.Sleep(50);
-        }
-        throw new TimeoutException("server did not answer PING:\n" + Log);
-    }
-
     public RespClient Client() => new(Port);
 
     public StackExchange.Redis.ConnectionMultiplexer Multiplexer() =>
-        StackExchange.Redis.ConnectionMultiplexer.Connect($"127.0.0.1:{Port},allowAdmin=true,abortConnect=false,connectTimeout=10000,syncTimeout=10000");
+        StackExchange.Redis.ConnectionMultiplexer.Connect($"127.0.0.1:{Port},allowAdmin=true,abortConnect=false,connectTimeout=60000,syncTimeout=60000");
 
     public void Dispose() => Stop(Process);
+
+    /// <summary>
+    /// Stops the server and returns everything it printed. Output arrives asynchronously, so only
+    /// once the process has exited and its streams are drained is the log known to be complete:
+    /// the one moment a test may assert that a line is absent.
+    /// </summary>
+    public string StopAndReadLog()
+    {
+        Stop(Process);
+        Process.WaitForExit();
+        return Log;
+    }
 
     /// <summary>Kills a server process that is still running and waits briefly for it.</summary>
     public static void Stop(Process process)

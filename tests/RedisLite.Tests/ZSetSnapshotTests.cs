@@ -54,7 +54,7 @@ public class ZSetSnapshotTests
         string dump = Path.Combine(s.Dir, "dump.rdb");
         Assert.Contains("RDB looks OK", SnapshotTests.Run("redis-check-rdb", dump));
 
-        using var redis = new RealRedisServer(s.Dir);
+        using var redis = ReferenceRedis.InDir(s.Dir);
         using var rc = new RespClient(redis.Port);
         foreach (var (db, key) in keys)
         {
@@ -75,7 +75,7 @@ public class ZSetSnapshotTests
         var dir = Directory.CreateTempSubdirectory("redislite-zset-from-redis-").FullName;
         var expected = new Dictionary<(int, string), object?>();
         var encodings = new Dictionary<(int, string), object?>();
-        using (var redis = new RealRedisServer(dir))
+        using (var redis = ReferenceRedis.InDir(dir))
         using (var rc = new RespClient(redis.Port))
         {
             foreach (var (db, key) in Populate(rc))
