@@ -72,13 +72,31 @@ public sealed class CommandContext(RedisServer server, Client client)
         return rec;
     }
 
-    /// <summary>lookupKeyWrite: the live record or 0 (no hit/miss accounting).</summary>
+    /// <summary>lookupKeyWrite: the live record or 0 (no hit/miss accounting); the key counts as modified if the command changes anything.</summary>
     public ulong LookupWrite(ReadOnlySpan<byte> key)
+    {
+        ulong rec = Keyspace.Find(Db, key);
+        if (rec != 0)
+        {
+            Touch(rec);
+            Keyspace.Changes.Note(Db, key); // raised if the command changes anything (KeyChanges)
+        }
+        return rec;
+    }
+
+    /// <summary>
+    /// A store command's source key (SINTERSTORE, ZUNIONSTORE, SORT ... STORE): Redis looks it up
+    /// as lookupKeyWrite (no hit/miss accounting), but the command does not modify it.
+    /// </summary>
+    public ulong LookupStoreSource(ReadOnlySpan<byte> key)
     {
         ulong rec = Keyspace.Find(Db, key);
         if (rec != 0) Touch(rec);
         return rec;
     }
+
+    /// <summary><see cref="LookupStoreSource(ReadOnlySpan{byte})"/> with the typed lookups' WRONGTYPE check.</summary>
+    public ulong LookupStoreSource(ReadOnlySpan<byte> key, byte type) => OfType(LookupStoreSource(key), type);
 
     /// <summary>What the typed lookups return after they replied WRONGTYPE.</summary>
     public const ulong WrongTypeReplied = ulong.MaxValue;

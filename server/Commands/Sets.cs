@@ -253,12 +253,12 @@ public static class Sets
             : Hashes.DrawDistinct(() => SetValues.RandomMember(ks, rec, Random.Shared), count, m => m);
 
     /// <summary>Looks up the set keys of a multi-key command; null after replying WRONGTYPE. Missing keys are 0.</summary>
-    private static ulong[]? LookupSets(CommandContext ctx, int first, int count, bool write)
+    private static ulong[]? LookupSets(CommandContext ctx, int first, int count, bool forStore)
     {
         var recs = new ulong[count];
         for (int i = 0; i < count; i++)
         {
-            ulong rec = write ? Write(ctx, ctx.Args[first + i]) : Read(ctx, ctx.Args[first + i]);
+            ulong rec = forStore ? ctx.LookupStoreSource(ctx.Args[first + i], RegionLayout.TypeSet) : Read(ctx, ctx.Args[first + i]);
             if (rec == WrongTypeReplied) return null;
             recs[i] = rec;
         }
@@ -332,7 +332,7 @@ public static class Sets
 
     private static void ReadOp(CommandContext ctx, SetOp op)
     {
-        var recs = LookupSets(ctx, 1, ctx.Args.Count - 1, write: false);
+        var recs = LookupSets(ctx, 1, ctx.Args.Count - 1, forStore: false);
         if (recs == null) return;
         ReplySet(ctx, Compute(ctx.Keyspace, op, recs));
     }
@@ -344,7 +344,7 @@ public static class Sets
     /// </summary>
     private static void StoreOp(CommandContext ctx, SetOp op)
     {
-        var recs = LookupSets(ctx, 2, ctx.Args.Count - 2, write: true);
+        var recs = LookupSets(ctx, 2, ctx.Args.Count - 2, forStore: true);
         if (recs == null) return;
         var ks = ctx.Keyspace;
         var result = Compute(ks, op, recs);
@@ -403,7 +403,7 @@ public static class Sets
                 return;
             }
         }
-        var recs = LookupSets(ctx, 2, (int)numKeys, write: false);
+        var recs = LookupSets(ctx, 2, (int)numKeys, forStore: false);
         if (recs == null) return;
         ctx.Reply.Integer(Intersect(ctx.Keyspace, recs, limit).Count);
     }

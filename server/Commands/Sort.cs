@@ -84,7 +84,7 @@ public static class Sort
         }
 
         var ks = ctx.Keyspace;
-        ulong rec = storeArg > 0 ? ctx.LookupWrite(a[1]) : ctx.LookupRead(a[1]);
+        ulong rec = storeArg > 0 ? ctx.LookupStoreSource(a[1]) : ctx.LookupRead(a[1]);
         byte type = rec == 0 ? RegionLayout.TypeList : ks.Rec(rec).Type;
         if (type is not (RegionLayout.TypeSet or RegionLayout.TypeList or RegionLayout.TypeZSet))
         {

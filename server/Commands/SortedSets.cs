@@ -956,7 +956,7 @@ public static class SortedSets
         for (int i = 0; i < numKeys; i++)
         {
             var key = a[numKeysIdx + 1 + i];
-            ulong rec = dst != null ? ctx.LookupWrite(key) : ctx.LookupRead(key);
+            ulong rec = dst != null ? ctx.LookupStoreSource(key) : ctx.LookupRead(key);
             var input = new Input();
             inputs[i] = input;
             if (rec == 0) continue;

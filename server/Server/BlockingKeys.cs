@@ -199,6 +199,7 @@ public sealed class BlockingKeys
                     ulong rec = ks.Find(wk.Db, wk.Key);
                     if (rec == 0 || ks.Rec(rec).Type != bc.Type) break; // stays blocked
                     if (!bc.Serve(bc, wk.Key, rec)) { node = next; continue; }
+                    ks.Changes.Note(wk.Db, wk.Key);
                     Finish(bc);
                     // Serving may have changed this queue (a BLMOVE onto its own key): go on from
                     // the node that followed, if it is still queued, else from the head.

@@ -77,6 +77,9 @@ public sealed class CommandExecutor(RedisServer server)
             server.Monitors.Feed(client, client.Args);
         server.Keyspace.NowMs = server.ClockMs();
         ctx.Begin(cmd);
+        long dirtyBefore = server.Dirty;
+        var changes = server.Keyspace.Changes;
+        changes.BeginCommand();
         int db = client.Db; // the database the command's records replay in (SELECT itself writes nothing)
         var propagation = server.Propagation;
         propagation.BeginUnit();
@@ -100,6 +103,8 @@ public sealed class CommandExecutor(RedisServer server)
         cmd.Stats.Calls++;
         if (ctx.Failed) cmd.Stats.FailedCalls++;
         server.Dirty += ctx.Dirty;
+        // The keys it (and the blocked clients it served) changed, if it changed anything.
+        changes.EndCommand(server.Dirty != dirtyBefore);
         // Peak after every command, as Redis's call() records it.
         ulong used = server.UsedMemory;
         if (used > server.Stats.PeakMemory) server.Stats.PeakMemory = used;

@@ -40,6 +40,15 @@ public sealed unsafe class Keyspace : IDisposable
     /// </summary>
     public event Action<int, ulong>? KeyAdded;
 
+    /// <summary>
+    /// Raised when a record leaves a database for good (deleted, expired, popped empty, renamed
+    /// away, flushed one by one): (db, record), before the record is freed.
+    /// </summary>
+    public event Action<int, ulong>? KeyDeleted;
+
+    /// <summary>The keys commands change, for WATCH, keyspace events and client-side caching.</summary>
+    public KeyChanges Changes { get; } = new();
+
     /// <summary>True while a fork child shares the region: avoid writes that are not needed (LRU, rehash).</summary>
     public bool ChildActive { get; private set; }
 
@@ -166,6 +175,7 @@ public sealed unsafe class Keyspace : IDisposable
     public void ExpireNow(int db, ulong rec)
     {
         KeyExpired?.Invoke(db, rec);
+        Changes.Signal(db, KeyOf(rec));
         Delete(db, rec);
     }
 
@@ -192,12 +202,15 @@ public sealed unsafe class Keyspace : IDisposable
             throw;
         }
         KeyAdded?.Invoke(db, rec);
+        Changes.Note(db, key);
         return rec;
     }
 
     /// <summary>Unlinks the record from both indexes and frees it and its value.</summary>
     public void Delete(int db, ulong rec)
     {
+        KeyDeleted?.Invoke(db, rec);
+        Changes.Note(db, KeyOf(rec));
         _keys[db].Remove(rec);
         if (((RlKey*)(_base + rec))->ExpireMs >= 0) _expires[db].Remove(rec);
         FreeValue(rec);
@@ -246,7 +259,10 @@ public sealed unsafe class Keyspace : IDisposable
         if (volatileKey) _expires[fromDb].Remove(rec);
         _keys[toDb].Add(rec);
         if (volatileKey) _expires[toDb].Add(rec);
+        KeyDeleted?.Invoke(fromDb, rec);
         KeyAdded?.Invoke(toDb, rec);
+        Changes.Note(fromDb, KeyOf(rec));
+        Changes.Note(toDb, KeyOf(rec));
     }
 
     /// <summary>
@@ -262,6 +278,8 @@ public sealed unsafe class Keyspace : IDisposable
         n->Lru = old->Lru;
         n->Flags = old->Flags;
         long exp = old->ExpireMs;
+        KeyDeleted?.Invoke(db, rec);
+        Changes.Note(db, KeyOf(rec));
         _keys[db].Remove(rec);
         if (exp >= 0) _expires[db].Remove(rec);
         Alloc.Free(rec);
@@ -274,13 +292,13 @@ public sealed unsafe class Keyspace : IDisposable
     {
         bool othersEmpty = true;
         for (int i = 0; i < DbCount && othersEmpty; i++) othersEmpty = i == db || _keys[i].Count == 0;
-        if (othersEmpty)
+        if (othersEmpty) ResetAll();
+        else
         {
-            FlushAll();
-            return;
+            _expires[db].Clear(null);
+            _keys[db].Clear(rec => { FreeValue(rec); Alloc.Free(rec); });
         }
-        _expires[db].Clear(null);
-        _keys[db].Clear(rec => { FreeValue(rec); Alloc.Free(rec); });
+        Changes.Flushed(db);
     }
 
     /// <summary>
@@ -291,6 +309,12 @@ public sealed unsafe class Keyspace : IDisposable
     /// allocated again at the same offset and keeps its contents.
     /// </summary>
     public void FlushAll()
+    {
+        ResetAll();
+        Changes.Flushed(-1);
+    }
+
+    private void ResetAll()
     {
         for (int db = 0; db < DbCount; db++)
         {
@@ -316,6 +340,7 @@ public sealed unsafe class Keyspace : IDisposable
         ref var dbh = ref DbHeader(b);
         (da.AvgTtlMs, dbh.AvgTtlMs) = (dbh.AvgTtlMs, da.AvgTtlMs);
         (da.ExpiresCursor, dbh.ExpiresCursor) = (dbh.ExpiresCursor, da.ExpiresCursor);
+        Changes.Swapped(a, b);
     }
 
     public void Dispose() => Region.Dispose();
