@@ -38,14 +38,8 @@ public partial class LoseNothingTests
         byte[] before = SHA256.HashData(File.ReadAllBytes(dump));
 
         int port = TestServer.FreePort();
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { TestServer.ServerDll, "--port", port.ToString(), "--dir", dir, "--save", "1 1" }) psi.ArgumentList.Add(a);
         var log = new StringBuilder();
-        using var p = Process.Start(psi)!;
-        p.OutputDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
-        p.ErrorDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
-        p.BeginOutputReadLine();
-        p.BeginErrorReadLine();
+        using var p = ServerStartup.StartLogged("dotnet", [TestServer.ServerDll, "--port", port.ToString(), "--dir", dir, "--save", "1 1"], log);
 
         // Clients keep connecting and asking, as they would against a restarting server, until it exits.
         var replies = new List<object?>();

@@ -42,23 +42,8 @@ public sealed class ReferenceRedis : IDisposable
         }
     }
 
-    private Process Start(string[] args)
-    {
-        var psi = new ProcessStartInfo(ServerPath)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in new[] { "--port", Port.ToString(), "--bind", "127.0.0.1", "--save", "", "--dir", _dir }.Concat(args))
-            psi.ArgumentList.Add(a);
-        var process = Process.Start(psi)!;
-        process.OutputDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
+    private Process Start(string[] args) =>
+        ServerStartup.StartLogged(ServerPath, new[] { "--port", Port.ToString(), "--bind", "127.0.0.1", "--save", "", "--dir", _dir }.Concat(args), _log);
 
     public RespClient Client() => new(Port);
 

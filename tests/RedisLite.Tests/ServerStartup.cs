@@ -13,6 +13,24 @@ namespace RedisLite.Tests;
 /// </summary>
 public static class ServerStartup
 {
+    /// <summary>Starts <paramref name="fileName"/> with <paramref name="args"/>, collecting everything it prints into <paramref name="log"/>.</summary>
+    public static Process StartLogged(string fileName, IEnumerable<string> args, System.Text.StringBuilder log)
+    {
+        var psi = new ProcessStartInfo(fileName)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        var process = Process.Start(psi)!;
+        process.OutputDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
     /// <summary>What RedisLite and redis-server both log when their port is taken.</summary>
     internal const string BindFailed = "Could not create server TCP listening socket";
 

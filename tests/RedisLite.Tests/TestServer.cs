@@ -41,24 +41,12 @@ public sealed class TestServer : IDisposable
         }
     }
 
-    private Process Start(string? configFile, string[] args)
+    private Process Start(string? configFile, string[] extra)
     {
-        var psi = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        psi.ArgumentList.Add(ServerDll);
-        if (configFile != null) psi.ArgumentList.Add(configFile);
-        foreach (var a in new[] { "--port", Port.ToString(), "--dir", Dir, "--enable-debug-command", "yes" }.Concat(args))
-            psi.ArgumentList.Add(a);
-        var process = Process.Start(psi)!;
-        process.OutputDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
+        var args = new List<string> { ServerDll };
+        if (configFile != null) args.Add(configFile);
+        args.AddRange(new[] { "--port", Port.ToString(), "--dir", Dir, "--enable-debug-command", "yes" }.Concat(extra));
+        return ServerStartup.StartLogged("dotnet", args, _log);
     }
 
     /// <summary>Everything the server printed so far.</summary>
