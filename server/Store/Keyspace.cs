@@ -40,7 +40,7 @@ public sealed unsafe class Keyspace : IDisposable
     /// </summary>
     public event Action<int, ulong>? KeyAdded;
 
-    /// <summary>True while a fork child shares the region: avoid writes that are not needed (LRU, rehash).</summary>
+    /// <summary>True while a fork child shares the region: avoid writes that are not needed (LRU, rehash and resizes of every <see cref="Dict"/> of this keyspace).</summary>
     public bool ChildActive { get; private set; }
 
     /// <summary>
@@ -54,11 +54,7 @@ public sealed unsafe class Keyspace : IDisposable
     /// </summary>
     public void BeginChildSharing(bool avoidWrites, bool freshPages, bool hugepages)
     {
-        if (avoidWrites)
-        {
-            ChildActive = true;
-            Dict.ResizeAllowed = false;
-        }
+        if (avoidWrites) ChildActive = true;
         if (freshPages) Alloc.BeginSharing();
         if (hugepages) Region.AdviseHugePages(false);
     }
@@ -67,7 +63,6 @@ public sealed unsafe class Keyspace : IDisposable
     public (ulong HeldBytes, ulong FreshBytes) EndChildSharing(bool hugepages)
     {
         ChildActive = false;
-        Dict.ResizeAllowed = true;
         var result = Alloc.Sharing ? (Alloc.HeldThisSharing, Alloc.Top - Alloc.SharedTop) : (0UL, 0UL);
         Alloc.EndSharing();
         if (hugepages) Region.AdviseHugePages(true);
@@ -95,8 +90,8 @@ public sealed unsafe class Keyspace : IDisposable
         for (int i = 0; i < databases; i++)
         {
             ulong db = dbs + (ulong)(i * sizeof(RlDb));
-            _keys[i] = new Dict(Region, Alloc, db + (ulong)RlDbOffsets.Keys, Dict.EntryLayout.KeyRecords);
-            _expires[i] = new Dict(Region, Alloc, db + (ulong)RlDbOffsets.Expires, Dict.EntryLayout.ExpireRecords);
+            _keys[i] = new Dict(this, db + (ulong)RlDbOffsets.Keys, Dict.EntryLayout.KeyRecords);
+            _expires[i] = new Dict(this, db + (ulong)RlDbOffsets.Expires, Dict.EntryLayout.ExpireRecords);
         }
         _valueFreers[RegionLayout.TypeString] = (ks, rec) => StringValues.Free(ks, rec);
         _valueCopiers[RegionLayout.TypeString] = StringValues.Copy;

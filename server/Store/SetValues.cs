@@ -228,7 +228,7 @@ public static unsafe class SetValues
         var hd = ks.Region.At<RlDict>(dictOff);
         if (hd.T0.Buckets != 0) yield return (hd.T0.Buckets, what + " buckets t0");
         if (hd.T1.Buckets != 0) yield return (hd.T1.Buckets, what + " buckets t1");
-        var dict = new Dict(ks.Region, ks.Alloc, dictOff, null);
+        var dict = new Dict(ks, dictOff, null);
         foreach (ulong e in dict.Entries())
         {
             var h = ks.Region.At<RlHent>(e);

@@ -49,7 +49,7 @@ public static unsafe class ZSetValues
     public static bool IsListpack(Keyspace ks, ulong rec) => ks.Rec(rec).Encoding == RegionLayout.EncListpack;
 
     private static Dict MemberIndex(Keyspace ks, ulong zs, bool format = false) =>
-        new(ks.Region, ks.Alloc, zs, format ? Dict.EntryLayout.Elements : null);
+        new(ks, zs, format ? Dict.EntryLayout.Elements : null);
 
     // ---------------------------------------------------------------- creation and life
 
