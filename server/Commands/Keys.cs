@@ -51,19 +51,8 @@ public static class Keys
     public static void Type(CommandContext ctx)
     {
         ulong rec = ctx.LookupReadNoTouch(ctx.Args[1]);
-        ctx.Reply.Simple(rec == 0 ? "none" : TypeName(ctx.Keyspace.Rec(rec).Type));
+        ctx.Reply.Simple(rec == 0 ? "none" : ctx.Keyspace.Types.Of(ctx.Keyspace.Rec(rec).Type).Name);
     }
-
-    /// <summary>getObjectTypeName: the name TYPE and SCAN TYPE use.</summary>
-    public static string TypeName(byte type) => type switch
-    {
-        RegionLayout.TypeString => "string",
-        RegionLayout.TypeList => "list",
-        RegionLayout.TypeSet => "set",
-        RegionLayout.TypeZSet => "zset",
-        RegionLayout.TypeHash => "hash",
-        _ => "unknown",
-    };
 
     public static void Rename(CommandContext ctx) => RenameGeneric(ctx, nx: false);
     public static void RenameNx(CommandContext ctx) => RenameGeneric(ctx, nx: true);
@@ -198,7 +187,7 @@ public static class Keys
                 else
                 {
                     ctx.Server.Stats.KeyspaceHits++;
-                    type = TypeName(ks.Rec(rec).Type);
+                    type = ks.Types.Of(ks.Rec(rec).Type).Name;
                 }
                 if (!a.Str(typeArg).Equals(type, StringComparison.OrdinalIgnoreCase)) continue;
                 if (expired)
@@ -366,25 +355,18 @@ public static class Keys
         return rec;
     }
 
+    /// <summary>OBJECT ENCODING's name for a record's encoding, as its type names it.</summary>
+    public static string EncodingName(Keyspace ks, ulong rec)
+    {
+        ref var r = ref ks.Rec(rec);
+        return ks.Types.Of(r.Type).EncodingName(r.Encoding);
+    }
+
     public static void ObjectEncoding(CommandContext ctx)
     {
         ulong rec = ObjectLookup(ctx);
-        if (rec != 0) ctx.Reply.Bulk(EncodingName(ctx.Keyspace.Rec(rec).Encoding));
+        if (rec != 0) ctx.Reply.Bulk(EncodingName(ctx.Keyspace, rec));
     }
-
-    /// <summary>strEncoding: OBJECT ENCODING's names for the RL_ENC_* (Redis OBJ_ENCODING_*) codes.</summary>
-    public static string EncodingName(byte encoding) => encoding switch
-    {
-        RegionLayout.EncRaw => "raw",
-        RegionLayout.EncInt => "int",
-        RegionLayout.EncHt => "hashtable",
-        RegionLayout.EncIntset => "intset",
-        RegionLayout.EncSkiplist => "skiplist",
-        RegionLayout.EncEmbstr => "embstr",
-        RegionLayout.EncQuicklist => "quicklist",
-        RegionLayout.EncListpack => "listpack",
-        _ => "unknown",
-    };
 
     /// <summary>
     /// Redis shares one object for each integer 0..9999 unless maxmemory is set with an LRU/LFU

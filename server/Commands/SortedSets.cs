@@ -10,20 +10,10 @@ namespace RedisLite.Commands;
 /// propagation as in Redis 7.0.15. Storage lives in <see cref="ZSetValues"/>. Scores are replied
 /// as %.17g (<see cref="Network.RespWriter.Double"/>), ranges parsed as Redis's zslParseRange
 /// (strtod, "(" for an open end) and zslParseLexRange ("[", "(", "-", "+").
-/// Plain sets are accepted as inputs of ZUNION/ZINTER/ZDIFF/ZINTERCARD (every member scoring 1)
-/// through <see cref="SetMembers"/>, wired at server start by <see cref="CrossTypeReaders"/>.
+/// Plain sets are accepted as inputs of ZUNION/ZINTER/ZDIFF/ZINTERCARD (every member scoring 1).
 /// </summary>
 public static class SortedSets
 {
-    /// <summary>
-    /// Members of a plain set record, for set inputs of the zset algebra commands; wired by
-    /// <see cref="CrossTypeReaders"/>.
-    /// </summary>
-    public static Func<Keyspace, ulong, IEnumerable<byte[]>>? SetMembers;
-
-    /// <summary>Number of members of a plain set record (wired with <see cref="SetMembers"/>).</summary>
-    public static Func<Keyspace, ulong, long>? SetCount;
-
     private const string NanError = "ERR resulting score is not a number (NaN)";
     private const string MinMaxNotFloat = "ERR min or max is not a float";
     private const string MinMaxNotString = "ERR min or max not valid string range item";
@@ -962,8 +952,8 @@ public static class SortedSets
             if (rec == 0) continue;
             byte type = ks.Rec(rec).Type;
             if (type == RegionLayout.TypeZSet) input.Items = ZSetValues.Items(ks, rec);
-            else if (type == RegionLayout.TypeSet && SetMembers != null)
-                foreach (var m in SetMembers(ks, rec)) input.Items.Add((m, 1.0));
+            else if (type == RegionLayout.TypeSet)
+                foreach (var m in SetValues.Members(ks, rec)) input.Items.Add((m, 1.0));
             else
             {
                 ctx.WrongType();

@@ -86,7 +86,6 @@ public sealed class RedisServer : IDisposable
         };
         Keyspace.LfuMode = config.MaxMemoryPolicy.Value.Contains("lfu");
         config.MaxMemoryPolicy.Changed += () => Keyspace.LfuMode = config.MaxMemoryPolicy.Value.Contains("lfu");
-        Commands.CrossTypeReaders.Wire(this);
         Executor = new CommandExecutor(this);
         Blocking = new BlockingKeys(this);
         Snapshots = new Persistence.SnapshotService(this);

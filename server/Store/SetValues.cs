@@ -182,33 +182,6 @@ public static unsafe class SetValues
         return buf[..w].ToArray();
     }
 
-    /// <summary>Value freer for DEL/overwrite: every member block, the tables and the dict header, or the intset.</summary>
-    public static void Free(Keyspace ks, ulong rec)
-    {
-        ref var r = ref ks.Rec(rec);
-        if (r.Value == 0) return;
-        if (r.Encoding == RegionLayout.EncIntset)
-        {
-            ks.Alloc.Free(r.Value);
-            return;
-        }
-        ElementTables.Free(ks, r.Value);
-    }
-
-    /// <summary>Value copier for COPY: same encoding, blocks of its own.</summary>
-    public static void Copy(Keyspace ks, ulong src, ulong dst)
-    {
-        ref var s = ref ks.Rec(src);
-        ref var d = ref ks.Rec(dst);
-        d.Encoding = s.Encoding;
-        if (s.Encoding == RegionLayout.EncIntset)
-        {
-            d.Value = Intset.FromBytes(ks, Intset.Image(ks, s.Value));
-            return;
-        }
-        ks.Rec(dst).Value = ElementTables.Copy(ks, s.Value);
-    }
-
     /// <summary>The region blocks a set value owns (for audits): (offset, what).</summary>
     public static IEnumerable<(ulong Offset, string What)> Blocks(Keyspace ks, ulong rec)
     {

@@ -398,7 +398,7 @@ public class HashSetModelTests(ITestOutputHelper output)
             }
             if (rec == 0) throw new InvalidOperationException($"step {step}: {k} missing on the server");
             ref var r = ref ks.Rec(rec);
-            string enc = Commands.Keys.EncodingName(r.Encoding);
+            string enc = Commands.Keys.EncodingName(ks, rec);
             if (r.Type != RegionLayout.TypeHash || enc != (h.Listpack ? "listpack" : "hashtable"))
                 throw new InvalidOperationException($"step {step}: {k} type {r.Type} encoding {enc}, model listpack={h.Listpack}");
             var pairs = HashValues.Pairs(ks, rec).Select(p => (L1.GetString(p.Field), L1.GetString(p.Value))).ToList();
@@ -667,7 +667,7 @@ public class HashSetModelTests(ITestOutputHelper output)
                 continue;
             }
             if (rec == 0) throw new InvalidOperationException($"step {step}: {k} missing on the server");
-            string enc = Commands.Keys.EncodingName(ks.Rec(rec).Encoding);
+            string enc = Commands.Keys.EncodingName(ks, rec);
             if (enc != (s.Intset ? "intset" : "hashtable")) throw new InvalidOperationException($"step {step}: {k} encoding {enc}, model intset={s.Intset}");
             var members = SetValues.Members(ks, rec).Select(L1.GetString).ToHashSet();
             if (!members.SetEquals(s.Members) || SetValues.Count(ks, rec) != s.Members.Count)

@@ -101,7 +101,7 @@ public class ModelBasedTests(ITestOutputHelper output)
                 var e = model.Live(db, key) ?? throw new InvalidOperationException($"step {step}: db {db} key {Show(key)} is not in the model");
                 ref var r = ref ks.Rec(rec);
                 string value = L1.GetString(Store.StringValues.Read(ks, rec, scratch));
-                string enc = Keys.EncodingName(r.Encoding);
+                string enc = Keys.EncodingName(ks, rec);
                 uint lru = (uint)(e.LastAccessMs / 1000) & Store.LruClock.Max;
                 bool unshared = (r.Flags & RegionLayout.FlagUnsharedInt) != 0;
                 if (value != e.Value || r.ExpireMs != e.ExpireAt || enc != e.Encoding || r.Lru != lru || (enc == "int" && unshared != e.Unshared))

@@ -29,4 +29,18 @@ public class PerServerStateTests
             sharing.Server.Keyspace.EndChildSharing(hugepages: false);
         }
     }
+
+    [Fact]
+    public void SortStoreUsesItsOwnServersListNodeSize()
+    {
+        using var a = new InProcessServer();
+        using var later = new InProcessServer(); // created after a: must not lend a its configuration
+        Assert.Equal("OK", a.Call("CONFIG", "SET", "list-max-listpack-size", "2"));
+        a.Call("SADD", "s", "1", "2", "3", "4", "5", "6");
+        Assert.Equal(6L, a.Call("SORT", "s", "STORE", "dst"));
+        var ks = a.Server.Keyspace;
+        ulong rec = ks.Find(0, "dst"u8);
+        int nodes = new Quicklist(ks, -2).Blocks(ks.Rec(rec).Value).Count(b => b.What == "quicklist node");
+        Assert.Equal(3, nodes);
+    }
 }
