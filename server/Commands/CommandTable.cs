@@ -260,6 +260,20 @@ public static class CommandTable
         Summary = summary, Handler = handler, Subcommands = subs,
     };
 
+    /// <summary>How many rows the table has, subcommands included; each row's <see cref="CommandDef.Id"/> is below it.</summary>
+    public static readonly int RowCount = NumberRows();
+
+    private static int NumberRows()
+    {
+        int next = 0;
+        foreach (var c in All)
+        {
+            c.Id = next++;
+            foreach (var s in c.Subcommands) s.Id = next++;
+        }
+        return next;
+    }
+
     private static readonly Dictionary<string, CommandDef> ByName = All.ToDictionary(c => c.Name, StringComparer.OrdinalIgnoreCase);
     private static readonly Dictionary<string, CommandDef>.AlternateLookup<ReadOnlySpan<char>> ByNameSpan = ByName.GetAlternateLookup<ReadOnlySpan<char>>();
 

@@ -31,6 +31,21 @@ public class PerServerStateTests
     }
 
     [Fact]
+    public void CommandStatisticsAreCountedPerServer()
+    {
+        using var a = new InProcessServer();
+        using var b = new InProcessServer();
+        a.Call("CONFIG", "RESETSTAT");
+        b.Call("CONFIG", "RESETSTAT");
+        for (int i = 0; i < 3; i++) a.Call("SET", "k", "v");
+        Assert.Contains("cmdstat_set:calls=3,", (string)a.CallStr("INFO", "commandstats")!);
+        Assert.DoesNotContain("cmdstat_set:", (string)b.CallStr("INFO", "commandstats")!);
+        b.Call("SET", "k", "v");
+        b.Call("CONFIG", "RESETSTAT");
+        Assert.Contains("cmdstat_set:calls=3,", (string)a.CallStr("INFO", "commandstats")!);
+    }
+
+    [Fact]
     public void SortStoreUsesItsOwnServersListNodeSize()
     {
         using var a = new InProcessServer();
