@@ -191,7 +191,7 @@ public sealed class ZSetModel(int maxEntries, int maxValue)
         return l.ToArray();
     }
 
-    private static bool ParseScore(string s, out double d) => Commands.SortedSets.TryParseScore(B(s), out d);
+    private static bool ParseScore(string s, out double d) => Commands.ZSetScores.TryParseScore(B(s), out d);
 
     public object? Apply(string[] a)
     {
@@ -252,7 +252,7 @@ public sealed class ZSetModel(int maxEntries, int maxValue)
             }
             case "ZCOUNT":
             {
-                if (!Commands.SortedSets.TryParseScoreRange(B(a[2]), B(a[3]), out var range)) return Err("ERR min or max is not a float");
+                if (!Commands.ZSetScores.TryParseScoreRange(B(a[2]), B(a[3]), out var range)) return Err("ERR min or max is not a float");
                 if (isString) return WrongType;
                 return z == null ? 0L : (long)z.Scores.Values.Count(v => range.GteMin(v) && range.LteMax(v));
             }
@@ -276,7 +276,7 @@ public sealed class ZSetModel(int maxEntries, int maxValue)
             }
             case "ZREMRANGEBYSCORE":
             {
-                if (!Commands.SortedSets.TryParseScoreRange(B(a[2]), B(a[3]), out var range)) return Err("ERR min or max is not a float");
+                if (!Commands.ZSetScores.TryParseScoreRange(B(a[2]), B(a[3]), out var range)) return Err("ERR min or max is not a float");
                 if (isString) return WrongType;
                 if (z == null) return 0L;
                 var del = z.Scores.Where(kv => range.GteMin(kv.Value) && range.LteMax(kv.Value)).Select(kv => kv.Key).ToList();
@@ -457,7 +457,7 @@ public sealed class ZSetModel(int maxEntries, int maxValue)
         Func<List<(string Member, double Score)>, List<(string Member, double Score)>> pick;
         if (byScore)
         {
-            if (!Commands.SortedSets.TryParseScoreRange(B(min), B(max), out var range)) return Err("ERR min or max is not a float");
+            if (!Commands.ZSetScores.TryParseScoreRange(B(min), B(max), out var range)) return Err("ERR min or max is not a float");
             pick = s => Window(s.Where(x => range.GteMin(x.Score) && range.LteMax(x.Score)), rev, offset, limit, s.Count);
         }
         else if (byLex)
