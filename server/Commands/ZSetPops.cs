@@ -40,7 +40,8 @@ public static class ZSetPops
             ctx.Reply.ArrayHeader(0);
             return;
         }
-        var popped = PopItems(ctx, rec, a[1], max, count);
+        var popped = PopCore(ctx.Keyspace, ctx.Db, rec, max, count);
+        ctx.Dirty += popped.Count;
         bool pairs = a.Count == 3 && ctx.Reply.Protocol == 3;
         EmitItems(ctx, popped, withScores: true, pairs);
     }
@@ -57,14 +58,6 @@ public static class ZSetPops
                 ctx.Reply.Double(s);
             }
         }
-    }
-
-    /// <summary>Pops up to count elements from one end and deletes the key if emptied (ZPOPMIN/ZPOPMAX propagate as received).</summary>
-    internal static List<(byte[] Member, double Score)> PopItems(CommandContext ctx, ulong rec, ReadOnlySpan<byte> key, bool max, long count)
-    {
-        var popped = PopCore(ctx.Keyspace, ctx.Db, rec, max, count);
-        ctx.Dirty += popped.Count;
-        return popped;
     }
 
     /// <summary>
@@ -97,22 +90,28 @@ public static class ZSetPops
     public static void ZMPop(CommandContext ctx)
     {
         if (!ParseMPop(ctx, 1, out int numKeys, out bool max, out long count)) return;
-        for (int i = 0; i < numKeys; i++)
-        {
-            var key = ctx.Args[2 + i];
-            ulong rec = SortedSets.Write(ctx, key);
-            if (rec == ulong.MaxValue) return;
-            if (rec == 0) continue;
-            var popped = PopItems(ctx, rec, key, max, count);
-            ReplyMPop(ctx, key, popped);
-            ctx.Propagate(PopRecord(max, key.ToArray(), popped.Count));
-            return;
-        }
-        ctx.Reply.NullArray();
+        if (!BlockingPop.ServeFirst(ctx, Keys(ctx, 2, numKeys), RegionLayout.TypeZSet, Popper(max, count, multi: true))) ctx.Reply.NullArray();
     }
 
-    internal static void ReplyMPop(CommandContext ctx, ReadOnlySpan<byte> key, List<(byte[] Member, double Score)> popped) =>
-        ReplyMPop(ctx.Reply, key, popped);
+    private static byte[][] Keys(CommandContext ctx, int first, int n)
+    {
+        var keys = new byte[n][];
+        for (int i = 0; i < n; i++) keys[i] = ctx.Args[first + i].ToArray();
+        return keys;
+    }
+
+    /// <summary>
+    /// Pops from one key for [B]ZMPOP (<paramref name="multi"/>: [key, [[member, score]...]]) or
+    /// BZPOPMIN/BZPOPMAX ([key, member, score]), now or for a blocked client.
+    /// </summary>
+    private static BlockingPop.Handler Popper(bool max, long count, bool multi) => (server, db, reply, key, rec) =>
+    {
+        var popped = PopCore(server.Keyspace, db, rec, max, count);
+        if (popped.Count == 0) return null;
+        if (multi) ReplyMPop(reply, key, popped);
+        else ReplyBPop(reply, key, popped);
+        return new BlockingPop.Served(popped.Count, PopRecord(max, key, multi ? popped.Count : null));
+    };
 
     private static void ReplyMPop(Network.RespWriter reply, ReadOnlySpan<byte> key, List<(byte[] Member, double Score)> popped)
     {
@@ -144,10 +143,9 @@ public static class ZSetPops
     /// <summary>BZPOPMIN/BZPOPMAX key [key ...] timeout: the timeout is checked first, then each key in order.</summary>
     private static void BPop(CommandContext ctx, bool max)
     {
-        var keys = new byte[ctx.Args.Count - 2][];
-        for (int i = 0; i < keys.Length; i++) keys[i] = ctx.Args[i + 1].ToArray();
+        var keys = Keys(ctx, 1, ctx.Args.Count - 2);
         if (!BlockingKeys.TryParseTimeout(ctx, ctx.Args.Count - 1, out long deadline)) return;
-        BlockingPop(ctx, keys, deadline, max, count: 1, multi: false);
+        BlockingPop.Run(ctx, keys, deadline, RegionLayout.TypeZSet, Popper(max, count: 1, multi: false), reply => reply.NullArray());
     }
 
     /// <summary>BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count]: arguments first, then the timeout.</summary>
@@ -155,43 +153,7 @@ public static class ZSetPops
     {
         if (!ParseMPop(ctx, 2, out int numKeys, out bool max, out long count)) return;
         if (!BlockingKeys.TryParseTimeout(ctx, 1, out long deadline)) return;
-        var keys = new byte[numKeys][];
-        for (int i = 0; i < numKeys; i++) keys[i] = ctx.Args[3 + i].ToArray();
-        BlockingPop(ctx, keys, deadline, max, count, multi: true);
-    }
-
-    private static void BlockingPop(CommandContext ctx, byte[][] keys, long deadline, bool max, long count, bool multi)
-    {
-        foreach (var key in keys)
-        {
-            ulong rec = SortedSets.Write(ctx, key);
-            if (rec == ulong.MaxValue) return;
-            if (rec == 0) continue;
-            var popped = PopItems(ctx, rec, key, max, count);
-            ctx.Propagate(PopRecord(max, key, multi ? popped.Count : null));
-            if (multi) ReplyMPop(ctx.Reply, key, popped);
-            else ReplyBPop(ctx.Reply, key, popped);
-            return;
-        }
-        if (ctx.Client.DenyBlocking)
-        {
-            ctx.Reply.NullArray();
-            return;
-        }
-        int db = ctx.Db;
-        var server = ctx.Server;
-        server.Blocking.Block(ctx.Client, db, keys, deadline, RegionLayout.TypeZSet,
-            serve: (bc, key, rec) =>
-            {
-                var popped = PopCore(server.Keyspace, db, rec, max, count);
-                if (popped.Count == 0) return false;
-                if (multi) ReplyMPop(bc.Reply, key, popped);
-                else ReplyBPop(bc.Reply, key, popped);
-                server.Dirty += popped.Count;
-                server.Propagation.Add(db, PopRecord(max, key, multi ? popped.Count : null));
-                return true;
-            },
-            timeout: reply => reply.NullArray());
+        BlockingPop.Run(ctx, Keys(ctx, 3, numKeys), deadline, RegionLayout.TypeZSet, Popper(max, count, multi: true), reply => reply.NullArray());
     }
 
     /// <summary>[B]ZMPOP's arguments from <paramref name="numKeysIdx"/> on: numkeys key... MIN|MAX [COUNT count].</summary>
