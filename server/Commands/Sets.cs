@@ -410,15 +410,7 @@ public static class Sets
 
     public static void SScan(CommandContext ctx)
     {
-        if (!ElementScan.TryCursor(ctx, out ulong cursor)) return;
-        ulong rec = Read(ctx, ctx.Args[1]);
-        if (rec == WrongTypeReplied) return;
-        if (rec == 0)
-        {
-            ElementScan.ReplyEmpty(ctx);
-            return;
-        }
-        if (!ElementScan.TryOptions(ctx, out var options)) return;
+        if (!GenericScan.TryBegin(ctx, RegionLayout.TypeSet, out ulong rec, out ulong cursor, out var options)) return;
         var ks = ctx.Keyspace;
         List<byte[]> items;
         if (ks.Rec(rec).Encoding == RegionLayout.EncIntset)
@@ -428,12 +420,12 @@ public static class Sets
         }
         else
         {
-            var visitor = new EntryCollector(new List<ulong>());
+            var found = new List<ulong>();
             var dict = SetValues.HashtableOf(ks, rec);
-            cursor = ElementScan.Walk(dict, cursor, ref visitor, () => visitor.Found.Count, options);
-            items = visitor.Found.Select(e => dict.KeyOf(e).ToArray()).ToList();
+            cursor = GenericScan.Walk(dict, cursor, found, () => found.Count, options);
+            items = found.Select(e => dict.KeyOf(e).ToArray()).ToList();
         }
-        ElementScan.Reply(ctx, cursor, items, 1, options);
+        GenericScan.Reply(ctx, cursor, items, 1, options);
     }
 }
 

@@ -391,9 +391,8 @@ public static unsafe class ZSetValues
         return new ReadOnlySpan<byte>((byte*)h + sizeof(RlHent), (int)h->KeyLen);
     }
 
-    /// <summary>One ZSCAN step over the member index (skiplist encoding only).</summary>
-    public static ulong ScanIndex<TVisitor>(Keyspace ks, ulong rec, ulong cursor, ref TVisitor visitor) where TVisitor : struct, IDictVisitor =>
-        MemberIndex(ks, ks.Rec(rec).Value).Scan(cursor, ref visitor);
+    /// <summary>The member index of a skiplist-encoded set (ZSCAN walks it).</summary>
+    public static Dict MemberIndexOf(Keyspace ks, ulong rec) => MemberIndex(ks, ks.Rec(rec).Value);
 
     // ---------------------------------------------------------------- writing
 

@@ -3,19 +3,9 @@ using RedisLite.Persistence;
 namespace RedisLite.Store;
 
 /// <summary>The hash type in the keyspace's registry; its storage is <see cref="HashValues"/>.</summary>
-public sealed class HashType : CompactOrIndexedType
+public sealed class HashType() : CompactOrIndexedType(RegionLayout.TypeHash, "hash",
+    (RegionLayout.EncListpack, "listpack"), (RegionLayout.EncHt, "hashtable"))
 {
-    public override byte Code => RegionLayout.TypeHash;
-    public override string Name => "hash";
-    protected override byte CompactEncoding => RegionLayout.EncListpack;
-
-    public override string EncodingName(byte encoding) => encoding switch
-    {
-        RegionLayout.EncListpack => "listpack",
-        RegionLayout.EncHt => "hashtable",
-        _ => "unknown",
-    };
-
     public override long Count(Keyspace ks, ulong rec) => HashValues.Count(ks, rec);
     public override IEnumerable<(ulong Offset, string What)> Blocks(Keyspace ks, ulong rec) => HashValues.Blocks(ks, rec);
     protected override ulong CopyCompact(Keyspace ks, ulong block) => new Listpack(ks).Duplicate(block);

@@ -3,19 +3,10 @@ using RedisLite.Persistence;
 namespace RedisLite.Store;
 
 /// <summary>The set type in the keyspace's registry; its storage is <see cref="SetValues"/>.</summary>
-public sealed class SetType : CompactOrIndexedType, IElementSequence
+public sealed class SetType() : CompactOrIndexedType(RegionLayout.TypeSet, "set",
+    (RegionLayout.EncIntset, "intset"), (RegionLayout.EncHt, "hashtable")), IElementSequence
 {
-    public override byte Code => RegionLayout.TypeSet;
-    public override string Name => "set";
     public bool HasOrder => false;
-    protected override byte CompactEncoding => RegionLayout.EncIntset;
-
-    public override string EncodingName(byte encoding) => encoding switch
-    {
-        RegionLayout.EncIntset => "intset",
-        RegionLayout.EncHt => "hashtable",
-        _ => "unknown",
-    };
 
     public override long Count(Keyspace ks, ulong rec) => SetValues.Count(ks, rec);
     public override IEnumerable<(ulong Offset, string What)> Blocks(Keyspace ks, ulong rec) => SetValues.Blocks(ks, rec);

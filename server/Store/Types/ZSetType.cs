@@ -3,19 +3,10 @@ using RedisLite.Persistence;
 namespace RedisLite.Store;
 
 /// <summary>The sorted-set type in the keyspace's registry; its storage is <see cref="ZSetValues"/>.</summary>
-public sealed class ZSetType : CompactOrIndexedType, IElementSequence
+public sealed class ZSetType() : CompactOrIndexedType(RegionLayout.TypeZSet, "zset",
+    (RegionLayout.EncListpack, "listpack"), (RegionLayout.EncSkiplist, "skiplist")), IElementSequence
 {
-    public override byte Code => RegionLayout.TypeZSet;
-    public override string Name => "zset";
     public bool HasOrder => true;
-    protected override byte CompactEncoding => RegionLayout.EncListpack;
-
-    public override string EncodingName(byte encoding) => encoding switch
-    {
-        RegionLayout.EncListpack => "listpack",
-        RegionLayout.EncSkiplist => "skiplist",
-        _ => "unknown",
-    };
 
     public override long Count(Keyspace ks, ulong rec) => ZSetValues.Length(ks, rec);
     public override IEnumerable<(ulong Offset, string What)> Blocks(Keyspace ks, ulong rec) => ZSetValues.AuditBlocks(ks, rec);
