@@ -22,7 +22,7 @@ public static class SortedSets
     internal static ZSetLimits Limits(CommandContext ctx) =>
         new(ctx.Server.Config.ZsetMaxListpackEntries.Value, ctx.Server.Config.ZsetMaxListpackValue.Value);
 
-    /// <summary>The record if it holds a zset; 0 if missing; ulong.MaxValue (<see cref="CommandContext.WrongTypeReplied"/>) after replying WRONGTYPE.</summary>
+    /// <summary>The record if it holds a zset; 0 if missing; <see cref="CommandContext.WrongTypeReplied"/> after replying WRONGTYPE.</summary>
     internal static ulong Read(CommandContext ctx, ReadOnlySpan<byte> key) => ctx.LookupRead(key, RegionLayout.TypeZSet);
     internal static ulong Write(CommandContext ctx, ReadOnlySpan<byte> key) => ctx.LookupWrite(key, RegionLayout.TypeZSet);
 
@@ -84,7 +84,7 @@ public static class SortedSets
 
         var ks = ctx.Keyspace;
         ulong rec = Write(ctx, a[1]);
-        if (rec == ulong.MaxValue) return;
+        if (rec == CommandContext.WrongTypeReplied) return;
         long added = 0, updated = 0, processed = 0;
         double score = 0;
         if (rec == 0)
@@ -130,7 +130,7 @@ public static class SortedSets
     public static void ZRem(CommandContext ctx)
     {
         ulong rec = Write(ctx, ctx.Args[1]);
-        if (rec == ulong.MaxValue) return;
+        if (rec == CommandContext.WrongTypeReplied) return;
         if (rec == 0)
         {
             ctx.Reply.Integer(0);
@@ -153,14 +153,14 @@ public static class SortedSets
     public static void ZCard(CommandContext ctx)
     {
         ulong rec = Read(ctx, ctx.Args[1]);
-        if (rec == ulong.MaxValue) return;
+        if (rec == CommandContext.WrongTypeReplied) return;
         ctx.Reply.Integer(rec == 0 ? 0 : ZSetValues.Length(ctx.Keyspace, rec));
     }
 
     public static void ZScore(CommandContext ctx)
     {
         ulong rec = Read(ctx, ctx.Args[1]);
-        if (rec == ulong.MaxValue) return;
+        if (rec == CommandContext.WrongTypeReplied) return;
         if (rec != 0 && ZSetValues.TryGetScore(ctx.Keyspace, rec, ctx.Args[2], out double s)) ctx.Reply.Double(s);
         else ctx.Reply.Null();
     }
@@ -168,7 +168,7 @@ public static class SortedSets
     public static void ZMScore(CommandContext ctx)
     {
         ulong rec = Read(ctx, ctx.Args[1]);
-        if (rec == ulong.MaxValue) return;
+        if (rec == CommandContext.WrongTypeReplied) return;
         ctx.Reply.ArrayHeader(ctx.Args.Count - 2);
         for (int i = 2; i < ctx.Args.Count; i++)
         {
@@ -183,7 +183,7 @@ public static class SortedSets
     private static void RankGeneric(CommandContext ctx, bool reverse)
     {
         ulong rec = Read(ctx, ctx.Args[1]);
-        if (rec == ulong.MaxValue) return;
+        if (rec == CommandContext.WrongTypeReplied) return;
         long rank = rec == 0 ? -1 : ZSetValues.Rank(ctx.Keyspace, rec, ctx.Args[2]);
         if (rank < 0) ctx.Reply.Null();
         else ctx.Reply.Integer(reverse ? ZSetValues.Length(ctx.Keyspace, rec) - 1 - rank : rank);
@@ -196,17 +196,7 @@ public static class SortedSets
             ctx.Error(MinMaxNotFloat);
             return;
         }
-        ulong rec = Read(ctx, ctx.Args[1]);
-        if (rec == ulong.MaxValue) return;
-        long count = 0;
-        if (rec != 0)
-        {
-            var ks = ctx.Keyspace;
-            ulong first = ZSetValues.FirstInRange(ks, rec, range);
-            if (first != 0)
-                count = ZSetValues.RankOf(ks, rec, ZSetValues.LastInRange(ks, rec, range)) - ZSetValues.RankOf(ks, rec, first) + 1;
-        }
-        ctx.Reply.Integer(count);
+        ReplyCountInRange(ctx, (ks, rec) => ZSetValues.FirstInRange(ks, rec, range), (ks, rec) => ZSetValues.LastInRange(ks, rec, range));
     }
 
     public static void ZLexCount(CommandContext ctx)
@@ -217,15 +207,20 @@ public static class SortedSets
             ctx.Error(MinMaxNotString);
             return;
         }
+        ReplyCountInRange(ctx, (ks, rec) => ZSetValues.FirstInLexRange(ks, rec, range), (ks, rec) => ZSetValues.LastInLexRange(ks, rec, range));
+    }
+
+    // ZCOUNT / ZLEXCOUNT after their range parsed: the ranks between the range's first and last member.
+    private static void ReplyCountInRange(CommandContext ctx, Func<Keyspace, ulong, ulong> first, Func<Keyspace, ulong, ulong> last)
+    {
         ulong rec = Read(ctx, ctx.Args[1]);
-        if (rec == ulong.MaxValue) return;
+        if (rec == CommandContext.WrongTypeReplied) return;
         long count = 0;
+        var ks = ctx.Keyspace;
         if (rec != 0)
         {
-            var ks = ctx.Keyspace;
-            ulong first = ZSetValues.FirstInLexRange(ks, rec, range);
-            if (first != 0)
-                count = ZSetValues.RankOf(ks, rec, ZSetValues.LastInLexRange(ks, rec, range)) - ZSetValues.RankOf(ks, rec, first) + 1;
+            ulong from = first(ks, rec);
+            if (from != 0) count = ZSetValues.RankOf(ks, rec, last(ks, rec)) - ZSetValues.RankOf(ks, rec, from) + 1;
         }
         ctx.Reply.Integer(count);
     }
@@ -239,7 +234,7 @@ public static class SortedSets
         if (a.Count == 2)
         {
             ulong r1 = Read(ctx, a[1]);
-            if (r1 == ulong.MaxValue) return;
+            if (r1 == CommandContext.WrongTypeReplied) return;
             if (r1 == 0)
             {
                 ctx.Reply.Null();
@@ -252,7 +247,7 @@ public static class SortedSets
         }
         if (!RandomCountArgs.TryParse(ctx, "WITHSCORES", out long l, out bool withScores)) return;
         ulong rec = Read(ctx, a[1]);
-        if (rec == ulong.MaxValue) return;
+        if (rec == CommandContext.WrongTypeReplied) return;
         if (rec == 0 || l == 0)
         {
             ctx.Reply.ArrayHeader(0);

@@ -34,7 +34,7 @@ public static class ZSetPops
             return;
         }
         ulong rec = SortedSets.Write(ctx, a[1]);
-        if (rec == ulong.MaxValue) return;
+        if (rec == CommandContext.WrongTypeReplied) return;
         if (rec == 0 || count == 0)
         {
             ctx.Reply.ArrayHeader(0);

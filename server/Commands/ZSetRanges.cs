@@ -197,7 +197,7 @@ public static class ZSetRanges
                 break;
         }
         ulong rec = SortedSets.Write(ctx, a[1]);
-        if (rec == ulong.MaxValue) return;
+        if (rec == CommandContext.WrongTypeReplied) return;
         if (rec == 0)
         {
             ctx.Reply.Integer(0);
