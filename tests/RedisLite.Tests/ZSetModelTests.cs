@@ -20,7 +20,7 @@ namespace RedisLite.Tests;
 /// compared; after every step the touched key is compared in full (members, scores, encoding),
 /// and every few hundred steps the whole keyspace is compared and the region audited
 /// (skiplist spans/back links/order, index agreement, no leaked or overlapping block).
-/// REDISLITE_ZSET_SEED / REDISLITE_ZSET_STEPS replay or lengthen a run.
+/// REDISLITE_TEST_SEED / REDISLITE_TEST_STEPS replay or lengthen a run (<see cref="TestSeed"/>).
 /// </summary>
 public class ZSetModelTests(ITestOutputHelper output)
 {
@@ -28,21 +28,11 @@ public class ZSetModelTests(ITestOutputHelper output)
     private const int MaxEntries = 16, MaxValue = 12;
 
     [Fact]
-    public void RandomZSetOperationsMatchTheModel()
+    public void RandomZSetOperationsMatchTheModel() => TestSeed.Run(output, seed =>
     {
-        int seed = int.TryParse(Environment.GetEnvironmentVariable("REDISLITE_ZSET_SEED"), out int s) ? s : Random.Shared.Next();
-        int steps = int.TryParse(Environment.GetEnvironmentVariable("REDISLITE_ZSET_STEPS"), out int n) ? n : 100_000;
-        output.WriteLine($"seed {seed}, {steps} steps");
-        try
-        {
-            var stats = Run(seed, steps);
-            output.WriteLine(string.Join("\n", stats.Select(kv => $"{kv.Key}: {kv.Value}")));
-        }
-        catch (Exception e)
-        {
-            throw new Xunit.Sdk.XunitException($"zset model run failed with seed {seed} (replay: REDISLITE_ZSET_SEED={seed}):\n{e.Message}\n{e.StackTrace}");
-        }
-    }
+        var stats = Run(seed, TestSeed.Steps(100_000));
+        output.WriteLine(string.Join("\n", stats.Select(kv => $"{kv.Key}: {kv.Value}")));
+    });
 
     private static SortedDictionary<string, int> Run(int seed, int steps)
     {
