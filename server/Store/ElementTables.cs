@@ -21,6 +21,18 @@ public static unsafe class ElementTables
 
     public static Dict Open(Keyspace ks, ulong dict) => new(ks, dict, null);
 
+    /// <summary>Removes and frees the element keyed <paramref name="key"/>, shrinking a sparse table; false if there is none.</summary>
+    public static bool Remove(Keyspace ks, ulong dict, ReadOnlySpan<byte> key)
+    {
+        var table = Open(ks, dict);
+        ulong e = table.Find(key, ks.Hash(key));
+        if (e == 0) return false;
+        table.Remove(e);
+        ks.Alloc.Free(e);
+        table.ShrinkIfNeeded();
+        return true;
+    }
+
     /// <summary>Frees every element, the bucket arrays and the rl_dict block.</summary>
     public static void Free(Keyspace ks, ulong dict)
     {

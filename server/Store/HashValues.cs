@@ -167,13 +167,7 @@ public static unsafe class HashValues
             r.Value = block;
             return true;
         }
-        var dict = OpenDict(ks, r.Value);
-        ulong e = dict.Find(field, ks.Hash(field));
-        if (e == 0) return false;
-        dict.Remove(e);
-        ks.Alloc.Free(e);
-        dict.ShrinkIfNeeded();
-        return true;
+        return ElementTables.Remove(ks, r.Value, field);
     }
 
     /// <summary>Converts a listpack hash to a hashtable (hashTypeConvert), keeping every field.</summary>

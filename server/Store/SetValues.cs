@@ -116,13 +116,7 @@ public static unsafe class SetValues
             r.Value = set;
             return removed;
         }
-        var dict = OpenDict(ks, r.Value);
-        ulong e = dict.Find(member, ks.Hash(member));
-        if (e == 0) return false;
-        dict.Remove(e);
-        ks.Alloc.Free(e);
-        dict.ShrinkIfNeeded();
-        return true;
+        return ElementTables.Remove(ks, r.Value, member);
     }
 
     /// <summary>Converts an intset set to a hashtable (setTypeConvert), keeping every member.</summary>
