@@ -346,28 +346,14 @@ public static class Sets
     {
         var recs = LookupSets(ctx, 2, ctx.Args.Count - 2, write: true);
         if (recs == null) return;
-        var ks = ctx.Keyspace;
-        var result = Compute(ks, op, recs);
-        var dstKey = ctx.Args[1];
-        ulong old = ks.Find(ctx.Db, dstKey);
-        if (result.Count == 0)
-        {
-            if (old != 0)
-            {
-                ks.Delete(ctx.Db, old);
-                ctx.Dirty++;
-            }
-            ctx.Reply.Integer(0);
-            return;
-        }
-        if (!ctx.EnsureRoom(RegionRoom.ForElements((ulong)result.Count, result.Aggregate(0UL, (n, m) => n + (ulong)m.Length)))) return;
-        if (old != 0) ks.Delete(ctx.Db, old);
-        ulong rec = ks.Create(ctx.Db, dstKey, RegionLayout.TypeSet, RegionLayout.EncIntset);
-        SetValues.InitIntset(ks, rec);
+        var result = Compute(ctx.Keyspace, op, recs);
         long max = MaxIntset(ctx);
-        foreach (var m in result) SetValues.Add(ks, rec, m, max);
-        ctx.Dirty++;
-        ctx.Reply.Integer(result.Count);
+        ResultStore.Replace(ctx, ctx.Args[1], result.Count, result.Aggregate(0UL, (n, m) => n + (ulong)m.Length),
+            RegionLayout.TypeSet, RegionLayout.EncIntset, (ks, rec) =>
+            {
+                SetValues.InitIntset(ks, rec);
+                foreach (var m in result) SetValues.Add(ks, rec, m, max);
+            });
     }
 
     /// <summary>SINTERCARD numkeys key [key ...] [LIMIT limit].</summary>

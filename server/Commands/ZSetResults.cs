@@ -43,23 +43,8 @@ public static class ZSetResults
     /// </summary>
     internal static void StoreResult(CommandContext ctx, ReadOnlySpan<byte> dst, IReadOnlyList<(byte[] Member, double Score)> items)
     {
-        var ks = ctx.Keyspace;
-        ulong old = ks.Find(ctx.Db, dst);
-        if (items.Count == 0)
-        {
-            if (old != 0)
-            {
-                ks.Delete(ctx.Db, old);
-                ctx.Dirty++;
-            }
-            ctx.Reply.Integer(0);
-            return;
-        }
-        if (!ctx.EnsureRoom(RegionRoom.ForElements((ulong)items.Count, items.Aggregate(0UL, (n, m) => n + (ulong)m.Member.Length + sizeof(double))))) return;
-        if (old != 0) ks.Delete(ctx.Db, old);
-        ulong rec = ks.Create(ctx.Db, dst, RegionLayout.TypeZSet, RegionLayout.EncListpack);
-        ZSetValues.Build(ks, rec, items, SortedSets.Limits(ctx));
-        ctx.Dirty++;
-        ctx.Reply.Integer(items.Count);
+        var limits = SortedSets.Limits(ctx);
+        ResultStore.Replace(ctx, dst, items.Count, items.Aggregate(0UL, (n, m) => n + (ulong)m.Member.Length + sizeof(double)),
+            RegionLayout.TypeZSet, RegionLayout.EncListpack, (ks, rec) => ZSetValues.Build(ks, rec, items, limits));
     }
 }
