@@ -61,8 +61,11 @@ public sealed class CommandDef
 
     public bool IsWrite => (Flags & CommandFlags.Write) != 0;
 
-    /// <summary>Per-command counters for INFO commandstats.</summary>
-    public CommandStats Stats { get; } = new();
+    /// <summary>
+    /// This row's place in the command table (subcommands included), set once when the table is
+    /// built: servers index their own per-command counters with it (<see cref="Server.CommandStatsTable"/>).
+    /// </summary>
+    public int Id { get; internal set; } = -1;
 
     /// <summary>Whether <paramref name="argc"/> arguments satisfy the arity.</summary>
     public bool ArityAccepts(int argc) => Arity > 0 ? argc == Arity : argc >= -Arity;
@@ -140,15 +143,4 @@ public sealed class CommandDef
         foreach (var (name, on) in categories)
             if (on) yield return "@" + name;
     }
-}
-
-/// <summary>Counters behind INFO commandstats (cmdstat_*): calls, time, rejected and failed calls.</summary>
-public sealed class CommandStats
-{
-    public long Calls;
-    public long Microseconds;
-    public long RejectedCalls;
-    public long FailedCalls;
-
-    public void Reset() => Calls = Microseconds = RejectedCalls = FailedCalls = 0;
 }

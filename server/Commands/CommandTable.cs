@@ -138,7 +138,7 @@ public static class CommandTable
         Row("pexpiretime", 2, R | F, 1, 1, 1, "generic", "7.0.0", "O(1)", "Get the expiration Unix timestamp for a key in milliseconds", Expire.PExpireTime, "key"),
         Row("persist", 2, W | F, 1, 1, 1, "generic", "2.2.0", "O(1)", "Remove the expiration from a key", Expire.Persist, "key"),
 
-        // ---- sorted sets (Commands/SortedSets.cs)
+        // ---- sorted sets (Commands/SortedSets.cs and Commands/ZSet*.cs)
         Row("zadd", -4, W | D | F, 1, 1, 1, "sorted-set", "1.2.0", "O(log(N)) for each item added, where N is the number of elements in the sorted set.", "Add one or more members to a sorted set, or update its score if it already exists", SortedSets.ZAdd,
             "key [NX | XX] [GT | LT] [CH] [INCR] score member [score member ...]"),
         Row("zincrby", 4, W | D | F, 1, 1, 1, "sorted-set", "1.2.0", "O(log(N)) where N is the number of elements in the sorted set.", "Increment the score of a member in a sorted set", SortedSets.ZIncrBy, "key increment member"),
@@ -150,47 +150,47 @@ public static class CommandTable
         Row("zrevrank", 3, R | F, 1, 1, 1, "sorted-set", "2.0.0", "O(log(N))", "Determine the index of a member in a sorted set, with scores ordered from high to low", SortedSets.ZRevRank, "key member"),
         Row("zcount", 4, R | F, 1, 1, 1, "sorted-set", "2.0.0", "O(log(N)) with N being the number of elements in the sorted set.", "Count the members in a sorted set with scores within the given values", SortedSets.ZCount, "key min max"),
         Row("zlexcount", 4, R | F, 1, 1, 1, "sorted-set", "2.8.9", "O(log(N)) with N being the number of elements in the sorted set.", "Count the number of members in a sorted set between a given lexicographical range", SortedSets.ZLexCount, "key min max"),
-        Row("zrange", -4, R, 1, 1, 1, "sorted-set", "1.2.0", "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements returned.", "Return a range of members in a sorted set", SortedSets.ZRange,
+        Row("zrange", -4, R, 1, 1, 1, "sorted-set", "1.2.0", "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements returned.", "Return a range of members in a sorted set", ZSetRanges.ZRange,
             "key start stop [BYSCORE | BYLEX] [REV] [LIMIT offset count] [WITHSCORES]"),
-        Row("zrangestore", -5, W | D, 1, 2, 1, "sorted-set", "6.2.0", "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements stored into the destination key.", "Store a range of members from sorted set into another key", SortedSets.ZRangeStore,
+        Row("zrangestore", -5, W | D, 1, 2, 1, "sorted-set", "6.2.0", "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements stored into the destination key.", "Store a range of members from sorted set into another key", ZSetRanges.ZRangeStore,
             "dst src min max [BYSCORE | BYLEX] [REV] [LIMIT offset count]"),
-        Row("zrangebyscore", -4, R, 1, 1, 1, "sorted-set", "1.0.5", "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).", "Return a range of members in a sorted set, by score", SortedSets.ZRangeByScore,
+        Row("zrangebyscore", -4, R, 1, 1, 1, "sorted-set", "1.0.5", "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).", "Return a range of members in a sorted set, by score", ZSetRanges.ZRangeByScore,
             "key min max [WITHSCORES] [LIMIT offset count]"),
-        Row("zrevrangebyscore", -4, R, 1, 1, 1, "sorted-set", "2.2.0", "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).", "Return a range of members in a sorted set, by score, with scores ordered from high to low", SortedSets.ZRevRangeByScore,
+        Row("zrevrangebyscore", -4, R, 1, 1, 1, "sorted-set", "2.2.0", "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).", "Return a range of members in a sorted set, by score, with scores ordered from high to low", ZSetRanges.ZRevRangeByScore,
             "key max min [WITHSCORES] [LIMIT offset count]"),
-        Row("zrangebylex", -4, R, 1, 1, 1, "sorted-set", "2.8.9", "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).", "Return a range of members in a sorted set, by lexicographical range", SortedSets.ZRangeByLex,
+        Row("zrangebylex", -4, R, 1, 1, 1, "sorted-set", "2.8.9", "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).", "Return a range of members in a sorted set, by lexicographical range", ZSetRanges.ZRangeByLex,
             "key min max [LIMIT offset count]"),
-        Row("zrevrangebylex", -4, R, 1, 1, 1, "sorted-set", "2.8.9", "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).", "Return a range of members in a sorted set, by lexicographical range, ordered from higher to lower strings.", SortedSets.ZRevRangeByLex,
+        Row("zrevrangebylex", -4, R, 1, 1, 1, "sorted-set", "2.8.9", "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).", "Return a range of members in a sorted set, by lexicographical range, ordered from higher to lower strings.", ZSetRanges.ZRevRangeByLex,
             "key max min [LIMIT offset count]"),
-        Row("zrevrange", -4, R, 1, 1, 1, "sorted-set", "1.2.0", "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements returned.", "Return a range of members in a sorted set, by index, with scores ordered from high to low", SortedSets.ZRevRange,
+        Row("zrevrange", -4, R, 1, 1, 1, "sorted-set", "1.2.0", "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements returned.", "Return a range of members in a sorted set, by index, with scores ordered from high to low", ZSetRanges.ZRevRange,
             "key start stop [WITHSCORES]"),
-        Row("zremrangebyrank", 4, W, 1, 1, 1, "sorted-set", "2.0.0", "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.", "Remove all members in a sorted set within the given indexes", SortedSets.ZRemRangeByRank, "key start stop"),
-        Row("zremrangebyscore", 4, W, 1, 1, 1, "sorted-set", "1.2.0", "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.", "Remove all members in a sorted set within the given scores", SortedSets.ZRemRangeByScore, "key min max"),
-        Row("zremrangebylex", 4, W, 1, 1, 1, "sorted-set", "2.8.9", "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.", "Remove all members in a sorted set between the given lexicographical range", SortedSets.ZRemRangeByLex, "key min max"),
-        Row("zpopmin", -2, W | F, 1, 1, 1, "sorted-set", "5.0.0", "O(log(N)*M) with N being the number of elements in the sorted set, and M being the number of elements popped.", "Remove and return members with the lowest scores in a sorted set", SortedSets.ZPopMin, "key [count]"),
-        Row("zpopmax", -2, W | F, 1, 1, 1, "sorted-set", "5.0.0", "O(log(N)*M) with N being the number of elements in the sorted set, and M being the number of elements popped.", "Remove and return members with the highest scores in a sorted set", SortedSets.ZPopMax, "key [count]"),
-        Row("zmpop", -4, W | MovableKeys, 0, 0, 0, "sorted-set", "7.0.0", "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.", "Remove and return members with scores in a sorted set", SortedSets.ZMPop,
+        Row("zremrangebyrank", 4, W, 1, 1, 1, "sorted-set", "2.0.0", "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.", "Remove all members in a sorted set within the given indexes", ZSetRanges.ZRemRangeByRank, "key start stop"),
+        Row("zremrangebyscore", 4, W, 1, 1, 1, "sorted-set", "1.2.0", "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.", "Remove all members in a sorted set within the given scores", ZSetRanges.ZRemRangeByScore, "key min max"),
+        Row("zremrangebylex", 4, W, 1, 1, 1, "sorted-set", "2.8.9", "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.", "Remove all members in a sorted set between the given lexicographical range", ZSetRanges.ZRemRangeByLex, "key min max"),
+        Row("zpopmin", -2, W | F, 1, 1, 1, "sorted-set", "5.0.0", "O(log(N)*M) with N being the number of elements in the sorted set, and M being the number of elements popped.", "Remove and return members with the lowest scores in a sorted set", ZSetPops.ZPopMin, "key [count]"),
+        Row("zpopmax", -2, W | F, 1, 1, 1, "sorted-set", "5.0.0", "O(log(N)*M) with N being the number of elements in the sorted set, and M being the number of elements popped.", "Remove and return members with the highest scores in a sorted set", ZSetPops.ZPopMax, "key [count]"),
+        Row("zmpop", -4, W | MovableKeys, 0, 0, 0, "sorted-set", "7.0.0", "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.", "Remove and return members with scores in a sorted set", ZSetPops.ZMPop,
             "numkeys key [key ...] MIN | MAX [COUNT count]"),
         Row("zrandmember", -2, R, 1, 1, 1, "sorted-set", "6.2.0", "O(N) where N is the number of elements returned", "Get one or multiple random elements from a sorted set", SortedSets.ZRandMember, "key [count [WITHSCORES]]"),
-        Row("zunion", -3, R | MovableKeys, 0, 0, 0, "sorted-set", "6.2.0", "O(N)+O(M*log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set.", "Add multiple sorted sets", SortedSets.ZUnion,
+        Row("zunion", -3, R | MovableKeys, 0, 0, 0, "sorted-set", "6.2.0", "O(N)+O(M*log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set.", "Add multiple sorted sets", ZSetAlgebra.ZUnion,
             "numkeys key [key ...] [WEIGHTS weight [weight ...]] [AGGREGATE SUM | MIN | MAX] [WITHSCORES]"),
-        Row("zinter", -3, R | MovableKeys, 0, 0, 0, "sorted-set", "6.2.0", "O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the number of input sorted sets and M being the number of elements in the resulting sorted set.", "Intersect multiple sorted sets", SortedSets.ZInter,
+        Row("zinter", -3, R | MovableKeys, 0, 0, 0, "sorted-set", "6.2.0", "O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the number of input sorted sets and M being the number of elements in the resulting sorted set.", "Intersect multiple sorted sets", ZSetAlgebra.ZInter,
             "numkeys key [key ...] [WEIGHTS weight [weight ...]] [AGGREGATE SUM | MIN | MAX] [WITHSCORES]"),
-        Row("zdiff", -3, R | MovableKeys, 0, 0, 0, "sorted-set", "6.2.0", "O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N is the size of the first set, and K is the size of the result set.", "Subtract multiple sorted sets", SortedSets.ZDiff,
+        Row("zdiff", -3, R | MovableKeys, 0, 0, 0, "sorted-set", "6.2.0", "O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N is the size of the first set, and K is the size of the result set.", "Subtract multiple sorted sets", ZSetAlgebra.ZDiff,
             "numkeys key [key ...] [WITHSCORES]"),
-        Row("zunionstore", -4, W | D | MovableKeys, 1, 1, 1, "sorted-set", "2.0.0", "O(N)+O(M log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set.", "Add multiple sorted sets and store the resulting sorted set in a new key", SortedSets.ZUnionStore,
+        Row("zunionstore", -4, W | D | MovableKeys, 1, 1, 1, "sorted-set", "2.0.0", "O(N)+O(M log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set.", "Add multiple sorted sets and store the resulting sorted set in a new key", ZSetAlgebra.ZUnionStore,
             "destination numkeys key [key ...] [WEIGHTS weight [weight ...]] [AGGREGATE SUM | MIN | MAX]"),
-        Row("zinterstore", -4, W | D | MovableKeys, 1, 1, 1, "sorted-set", "2.0.0", "O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the number of input sorted sets and M being the number of elements in the resulting sorted set.", "Intersect multiple sorted sets and store the resulting sorted set in a new key", SortedSets.ZInterStore,
+        Row("zinterstore", -4, W | D | MovableKeys, 1, 1, 1, "sorted-set", "2.0.0", "O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the number of input sorted sets and M being the number of elements in the resulting sorted set.", "Intersect multiple sorted sets and store the resulting sorted set in a new key", ZSetAlgebra.ZInterStore,
             "destination numkeys key [key ...] [WEIGHTS weight [weight ...]] [AGGREGATE SUM | MIN | MAX]"),
-        Row("zdiffstore", -4, W | D | MovableKeys, 1, 1, 1, "sorted-set", "6.2.0", "O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N is the size of the first set, and K is the size of the result set.", "Subtract multiple sorted sets and store the resulting sorted set in a new key", SortedSets.ZDiffStore,
+        Row("zdiffstore", -4, W | D | MovableKeys, 1, 1, 1, "sorted-set", "6.2.0", "O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N is the size of the first set, and K is the size of the result set.", "Subtract multiple sorted sets and store the resulting sorted set in a new key", ZSetAlgebra.ZDiffStore,
             "destination numkeys key [key ...]"),
-        Row("zintercard", -3, R | MovableKeys, 0, 0, 0, "sorted-set", "7.0.0", "O(N*K) worst case with N being the smallest input sorted set, K being the number of input sorted sets.", "Intersect multiple sorted sets and return the cardinality of the result", SortedSets.ZInterCard,
+        Row("zintercard", -3, R | MovableKeys, 0, 0, 0, "sorted-set", "7.0.0", "O(N*K) worst case with N being the smallest input sorted set, K being the number of input sorted sets.", "Intersect multiple sorted sets and return the cardinality of the result", ZSetAlgebra.ZInterCard,
             "numkeys key [key ...] [LIMIT limit]"),
-        Row("bzpopmin", -3, W | NS | Blocking | F, 1, -2, 1, "sorted-set", "5.0.0", "O(log(N)) with N being the number of elements in the sorted set.", "Remove and return the member with the lowest score from one or more sorted sets, or block until one is available", SortedSets.BZPopMin, "key [key ...] timeout"),
-        Row("bzpopmax", -3, W | NS | Blocking | F, 1, -2, 1, "sorted-set", "5.0.0", "O(log(N)) with N being the number of elements in the sorted set.", "Remove and return the member with the highest score from one or more sorted sets, or block until one is available", SortedSets.BZPopMax, "key [key ...] timeout"),
-        Row("bzmpop", -5, W | Blocking | MovableKeys, 0, 0, 0, "sorted-set", "7.0.0", "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.", "Remove and return members with scores in a sorted set or block until one is available", SortedSets.BZMPop,
+        Row("bzpopmin", -3, W | NS | Blocking | F, 1, -2, 1, "sorted-set", "5.0.0", "O(log(N)) with N being the number of elements in the sorted set.", "Remove and return the member with the lowest score from one or more sorted sets, or block until one is available", ZSetPops.BZPopMin, "key [key ...] timeout"),
+        Row("bzpopmax", -3, W | NS | Blocking | F, 1, -2, 1, "sorted-set", "5.0.0", "O(log(N)) with N being the number of elements in the sorted set.", "Remove and return the member with the highest score from one or more sorted sets, or block until one is available", ZSetPops.BZPopMax, "key [key ...] timeout"),
+        Row("bzmpop", -5, W | Blocking | MovableKeys, 0, 0, 0, "sorted-set", "7.0.0", "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.", "Remove and return members with scores in a sorted set or block until one is available", ZSetPops.BZMPop,
             "timeout numkeys key [key ...] MIN | MAX [COUNT count]"),
-        Row("zscan", -3, R, 1, 1, 1, "sorted-set", "2.8.0", "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection..", "Incrementally iterate sorted sets elements and associated scores", SortedSets.ZScan,
+        Row("zscan", -3, R, 1, 1, 1, "sorted-set", "2.8.0", "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection..", "Incrementally iterate sorted sets elements and associated scores", ZSetScan.ZScan,
             "key cursor [MATCH pattern] [COUNT count]"),
 
         // ---- databases (Commands/Databases.cs)
@@ -259,6 +259,20 @@ public static class CommandTable
         Name = name, Arity = arity, Flags = flags, Group = group, Since = since, Complexity = "Depends on subcommand.",
         Summary = summary, Handler = handler, Subcommands = subs,
     };
+
+    /// <summary>How many rows the table has, subcommands included; each row's <see cref="CommandDef.Id"/> is below it.</summary>
+    public static readonly int RowCount = NumberRows();
+
+    private static int NumberRows()
+    {
+        int next = 0;
+        foreach (var c in All)
+        {
+            c.Id = next++;
+            foreach (var s in c.Subcommands) s.Id = next++;
+        }
+        return next;
+    }
 
     private static readonly Dictionary<string, CommandDef> ByName = All.ToDictionary(c => c.Name, StringComparer.OrdinalIgnoreCase);
     private static readonly Dictionary<string, CommandDef>.AlternateLookup<ReadOnlySpan<char>> ByNameSpan = ByName.GetAlternateLookup<ReadOnlySpan<char>>();

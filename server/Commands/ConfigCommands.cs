@@ -109,11 +109,7 @@ public static class ConfigCommands
     public static void ResetStat(CommandContext ctx)
     {
         ctx.Server.Stats.Reset();
-        foreach (var c in CommandTable.All)
-        {
-            c.Stats.Reset();
-            foreach (var s in c.Subcommands) s.Stats.Reset();
-        }
+        ctx.Server.CommandStats.Reset();
         ctx.Reply.Ok();
     }
 

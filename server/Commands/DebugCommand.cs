@@ -185,7 +185,7 @@ public static class DebugCommand
         uint idle = now >= r.Lru ? now - r.Lru : LruClock.Max - r.Lru + now;
         long serialized = r.Type == RegionLayout.TypeString ? StringRdbLength(ks, rec) : 0;
         ctx.Reply.Simple(string.Create(CultureInfo.InvariantCulture,
-            $"Value at:0x{(ulong)ks.Region.Ptr(rec):x} refcount:1 encoding:{EncodingName(r.Encoding)} serializedlength:{serialized} lru:{r.Lru} lru_seconds_idle:{idle}"));
+            $"Value at:0x{(ulong)ks.Region.Ptr(rec):x} refcount:1 encoding:{Keys.EncodingName(ks, rec)} serializedlength:{serialized} lru:{r.Lru} lru_seconds_idle:{idle}"));
     }
 
     // rdbSaveStringObject without compression: an integer that fits 32 bits takes 1 + 1/2/4 bytes, else a length prefix and the bytes.
@@ -196,20 +196,6 @@ public static class DebugCommand
         long len = StringValues.Length(ks, rec);
         return len + (len < 1 << 6 ? 1 : len < 1 << 14 ? 2 : len <= uint.MaxValue ? 5 : 9);
     }
-
-    /// <summary>OBJECT ENCODING's name for a record encoding code.</summary>
-    public static string EncodingName(byte encoding) => encoding switch
-    {
-        RegionLayout.EncRaw => "raw",
-        RegionLayout.EncInt => "int",
-        RegionLayout.EncHt => "hashtable",
-        RegionLayout.EncIntset => "intset",
-        RegionLayout.EncSkiplist => "skiplist",
-        RegionLayout.EncEmbstr => "embstr",
-        RegionLayout.EncQuicklist => "quicklist",
-        RegionLayout.EncListpack => "listpack",
-        _ => "unknown",
-    };
 
     /// <summary>DEBUG JMAP: the allocator census as "# Section" / "name:value" text, like INFO.</summary>
     private static void JMap(CommandContext ctx)

@@ -323,15 +323,7 @@ public static class Hashes
 
     public static void HScan(CommandContext ctx)
     {
-        if (!ElementScan.TryCursor(ctx, out ulong cursor)) return;
-        ulong rec = Read(ctx, ctx.Args[1]);
-        if (rec == WrongTypeReplied) return;
-        if (rec == 0)
-        {
-            ElementScan.ReplyEmpty(ctx);
-            return;
-        }
-        if (!ElementScan.TryOptions(ctx, out var options)) return;
+        if (!GenericScan.TryBegin(ctx, RegionLayout.TypeHash, out ulong rec, out ulong cursor, out var options)) return;
         var ks = ctx.Keyspace;
         var items = new List<byte[]>();
         if (ks.Rec(rec).Encoding == RegionLayout.EncListpack)
@@ -341,22 +333,16 @@ public static class Hashes
         }
         else
         {
-            var visitor = new EntryCollector(new List<ulong>());
-            cursor = ElementScan.Walk(HashValues.HashtableOf(ks, rec), cursor, ref visitor, () => visitor.Found.Count * 2, options);
-            foreach (ulong e in visitor.Found)
+            var found = new List<ulong>();
+            // COUNT counts reply items: a field and its value are two.
+            cursor = GenericScan.Walk(HashValues.HashtableOf(ks, rec), cursor, found, () => found.Count * 2, options);
+            foreach (ulong e in found)
             {
                 var (f, v) = HashValues.Element(ks, e);
                 items.Add(f);
                 items.Add(v);
             }
         }
-        ElementScan.Reply(ctx, cursor, items, 2, options);
+        GenericScan.Reply(ctx, cursor, items, 2, options);
     }
-}
-
-/// <summary>Collects the entries a <see cref="Dict.Scan{TVisitor}"/> step visits.</summary>
-public readonly struct EntryCollector(List<ulong> found) : IDictVisitor
-{
-    public List<ulong> Found { get; } = found;
-    public void Visit(ulong entry) => Found.Add(entry);
 }

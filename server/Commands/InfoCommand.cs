@@ -53,7 +53,7 @@ public static class InfoCommand
         if (want("replication")) Replication(info, server);
         if (want("cpu")) Cpu(info);
         if (want("modules")) info.Section("Modules");
-        if (want("commandstats")) CommandStats(info);
+        if (want("commandstats")) CommandStats(info, server);
         if (want("errorstats")) ErrorStats(info, server);
         if (want("cluster"))
         {
@@ -264,19 +264,18 @@ public static class InfoCommand
         info.Field("used_cpu_user_main_thread", thread.User);
     }
 
-    private static void CommandStats(InfoText info)
+    private static void CommandStats(InfoText info, RedisServer server)
     {
         info.Section("Commandstats");
         foreach (var cmd in CommandTable.All)
         {
-            WriteCommandStats(info, cmd);
-            foreach (var sub in cmd.Subcommands) WriteCommandStats(info, sub);
+            WriteCommandStats(info, cmd, server.CommandStats[cmd]);
+            foreach (var sub in cmd.Subcommands) WriteCommandStats(info, sub, server.CommandStats[sub]);
         }
     }
 
-    private static void WriteCommandStats(InfoText info, CommandDef cmd)
+    private static void WriteCommandStats(InfoText info, CommandDef cmd, CommandStats s)
     {
-        var s = cmd.Stats;
         if (s.Calls == 0 && s.FailedCalls == 0 && s.RejectedCalls == 0) return;
         double perCall = s.Calls == 0 ? 0 : (double)s.Microseconds / s.Calls;
         info.Field("cmdstat_" + SafeName(cmd.Name), string.Create(CultureInfo.InvariantCulture,

@@ -1,4 +1,3 @@
-using System.Buffers.Text;
 using RedisLite.Persistence;
 using RedisLite.Server;
 using RedisLite.Store;
@@ -51,19 +50,8 @@ public static class Keys
     public static void Type(CommandContext ctx)
     {
         ulong rec = ctx.LookupReadNoTouch(ctx.Args[1]);
-        ctx.Reply.Simple(rec == 0 ? "none" : TypeName(ctx.Keyspace.Rec(rec).Type));
+        ctx.Reply.Simple(rec == 0 ? "none" : ctx.Keyspace.Types.Of(ctx.Keyspace.Rec(rec).Type).Name);
     }
-
-    /// <summary>getObjectTypeName: the name TYPE and SCAN TYPE use.</summary>
-    public static string TypeName(byte type) => type switch
-    {
-        RegionLayout.TypeString => "string",
-        RegionLayout.TypeList => "list",
-        RegionLayout.TypeSet => "set",
-        RegionLayout.TypeZSet => "zset",
-        RegionLayout.TypeHash => "hash",
-        _ => "unknown",
-    };
 
     public static void Rename(CommandContext ctx) => RenameGeneric(ctx, nx: false);
     public static void RenameNx(CommandContext ctx) => RenameGeneric(ctx, nx: true);
@@ -119,17 +107,11 @@ public static class Keys
     // A full pass of SCAN steps. Nothing changes the dict between steps, so each entry comes once.
     private static List<ulong> CollectAll(Dict dict)
     {
-        var visitor = new Collector(new List<ulong>((int)dict.Count));
+        var visitor = new EntryCollector(new List<ulong>((int)dict.Count));
         ulong cursor = 0;
         do cursor = dict.Scan(cursor, ref visitor);
         while (cursor != 0);
         return visitor.Found;
-    }
-
-    private readonly struct Collector(List<ulong> found) : IDictVisitor
-    {
-        public List<ulong> Found { get; } = found;
-        public void Visit(ulong entry) => Found.Add(entry);
     }
 
     /// <summary>
@@ -140,45 +122,18 @@ public static class Keys
     public static void Scan(CommandContext ctx)
     {
         var a = ctx.Args;
-        if (!TryParseCursor(a[1], out ulong cursor))
-        {
-            ctx.Error("ERR invalid cursor");
-            return;
-        }
-        long count = 10;
-        int patternArg = -1, typeArg = -1;
-        for (int i = 2; i < a.Count; i += 2)
-        {
-            bool hasValue = i + 1 < a.Count;
-            if (a.Is(i, "COUNT") && hasValue)
-            {
-                if (!ctx.TryLong(i + 1, out count)) return;
-                if (count < 1)
-                {
-                    ctx.SyntaxError();
-                    return;
-                }
-            }
-            else if (a.Is(i, "MATCH") && hasValue) patternArg = i + 1;
-            else if (a.Is(i, "TYPE") && hasValue) typeArg = i + 1;
-            else
-            {
-                ctx.SyntaxError();
-                return;
-            }
-        }
-        bool usePattern = patternArg > 0 && !Glob.MatchesEverything(a[patternArg]);
+        if (!GenericScan.TryCursor(ctx, 1, out ulong cursor)) return;
+        if (!GenericScan.TryOptions(ctx, 2, typeOption: true, out var options)) return;
+        int patternArg = options.PatternArg, typeArg = options.TypeArg;
+        bool usePattern = patternArg > 0;
 
         var ks = ctx.Keyspace;
-        var dict = ks.Keys(ctx.Db);
-        var visitor = new Collector(new List<ulong>());
-        long maxIterations = count > long.MaxValue / 10 ? long.MaxValue : count * 10;
-        do cursor = dict.Scan(cursor, ref visitor);
-        while (cursor != 0 && maxIterations-- > 0 && visitor.Found.Count < count);
+        var found = new List<ulong>();
+        cursor = GenericScan.Walk(ks.Keys(ctx.Db), cursor, found, () => found.Count, options);
 
         // Filtering may delete expired keys, so names are taken before anything is freed.
-        var keys = new List<byte[]>(visitor.Found.Count);
-        foreach (ulong rec in visitor.Found)
+        var keys = new List<byte[]>(found.Count);
+        foreach (ulong rec in found)
         {
             var name = ks.KeyOf(rec);
             if (usePattern && !Glob.Match(a[patternArg], name)) continue;
@@ -198,7 +153,7 @@ public static class Keys
                 else
                 {
                     ctx.Server.Stats.KeyspaceHits++;
-                    type = TypeName(ks.Rec(rec).Type);
+                    type = ks.Types.Of(ks.Rec(rec).Type).Name;
                 }
                 if (!a.Str(typeArg).Equals(type, StringComparison.OrdinalIgnoreCase)) continue;
                 if (expired)
@@ -215,42 +170,7 @@ public static class Keys
             keys.Add(copy);
         }
 
-        ctx.Reply.ArrayHeader(2);
-        Span<byte> digits = stackalloc byte[20];
-        Utf8Formatter.TryFormat(cursor, digits, out int w);
-        ctx.Reply.Bulk(digits[..w]);
-        ctx.Reply.ArrayHeader(keys.Count);
-        foreach (var k in keys) ctx.Reply.Bulk(k);
-    }
-
-    /// <summary>
-    /// C's strtoul as Redis uses it for cursors: optional sign (a '-' negates modulo 2^64), decimal
-    /// digits, nothing after them, no leading space; an empty string is cursor 0; overflow is invalid.
-    /// </summary>
-    public static bool TryParseCursor(ReadOnlySpan<byte> s, out ulong cursor)
-    {
-        cursor = 0;
-        if (s.Length > 0 && (s[0] == ' ' || (s[0] >= '\t' && s[0] <= '\r'))) return false;
-        int i = 0;
-        bool neg = false;
-        if (i < s.Length && (s[i] == '+' || s[i] == '-'))
-        {
-            neg = s[i] == '-';
-            i++;
-        }
-        int digitsStart = i;
-        ulong v = 0;
-        for (; i < s.Length && s[i] >= '0' && s[i] <= '9'; i++)
-        {
-            ulong d = (ulong)(s[i] - '0');
-            if (v > (ulong.MaxValue - d) / 10) return false;
-            v = v * 10 + d;
-        }
-        // strtoul parses nothing from a lone sign and leaves the end pointer at the start.
-        if (i == digitsStart) return s.Length == 0;
-        if (i != s.Length) return false;
-        cursor = neg ? 0 - v : v;
-        return true;
+        GenericScan.ReplyBatch(ctx, cursor, keys);
     }
 
     /// <summary>RANDOMKEY: a fair random key; expired ones met on the way are deleted and another is drawn.</summary>
@@ -366,25 +286,18 @@ public static class Keys
         return rec;
     }
 
+    /// <summary>OBJECT ENCODING's name for a record's encoding, as its type names it.</summary>
+    public static string EncodingName(Keyspace ks, ulong rec)
+    {
+        ref var r = ref ks.Rec(rec);
+        return ks.Types.Of(r.Type).EncodingName(r.Encoding);
+    }
+
     public static void ObjectEncoding(CommandContext ctx)
     {
         ulong rec = ObjectLookup(ctx);
-        if (rec != 0) ctx.Reply.Bulk(EncodingName(ctx.Keyspace.Rec(rec).Encoding));
+        if (rec != 0) ctx.Reply.Bulk(EncodingName(ctx.Keyspace, rec));
     }
-
-    /// <summary>strEncoding: OBJECT ENCODING's names for the RL_ENC_* (Redis OBJ_ENCODING_*) codes.</summary>
-    public static string EncodingName(byte encoding) => encoding switch
-    {
-        RegionLayout.EncRaw => "raw",
-        RegionLayout.EncInt => "int",
-        RegionLayout.EncHt => "hashtable",
-        RegionLayout.EncIntset => "intset",
-        RegionLayout.EncSkiplist => "skiplist",
-        RegionLayout.EncEmbstr => "embstr",
-        RegionLayout.EncQuicklist => "quicklist",
-        RegionLayout.EncListpack => "listpack",
-        _ => "unknown",
-    };
 
     /// <summary>
     /// Redis shares one object for each integer 0..9999 unless maxmemory is set with an LRU/LFU

@@ -476,21 +476,9 @@ public static class Lists
         if (count == -1) count = 1;
         var keys = new byte[numkeys][];
         for (int i = 0; i < numkeys; i++) keys[i] = a[numkeysArg + 1 + i].ToArray();
-        if (blocking) BlockingPop(ctx, keys, 1, left, count);
-        else
-        {
-            // mpopGenericCommand: the first non-empty list, else a null array.
-            foreach (var key in keys)
-            {
-                if (!Lookup(ctx, key, write: true, out ulong rec)) return;
-                if (rec == 0) continue;
-                long popped = PopRangeWithKey(ctx.Server, ctx.Db, ctx.Reply, key, rec, left, count);
-                ctx.Dirty++;
-                ctx.Propagate(PopName(left), key, CommandContext.IntBytes(popped));
-                return;
-            }
-            ctx.Reply.NullArray();
-        }
+        if (blocking) BlockingPopGeneric(ctx, keys, 1, left, count);
+        // mpopGenericCommand: the first non-empty list, else a null array.
+        else if (!BlockingPop.ServeFirst(ctx, keys, RegionLayout.TypeList, Popper(left, count))) ctx.Reply.NullArray();
     }
 
     /// <summary>Replies [key, [elements...]] popping up to count elements (LMPOP/BLMPOP); returns how many it popped.</summary>
@@ -519,38 +507,20 @@ public static class Lists
     {
         var keys = new byte[ctx.Args.Count - 2][];
         for (int i = 0; i < keys.Length; i++) keys[i] = ctx.Args[i + 1].ToArray();
-        BlockingPop(ctx, keys, ctx.Args.Count - 1, left, count: -1);
+        BlockingPopGeneric(ctx, keys, ctx.Args.Count - 1, left, count: -1);
     }
 
     /// <summary>blockingPopGenericCommand: count -1 is BLPOP/BRPOP ([key, value]), else BLMPOP ([key, [values]]).</summary>
-    private static void BlockingPop(CommandContext ctx, byte[][] keys, int timeoutArg, bool left, long count)
+    private static void BlockingPopGeneric(CommandContext ctx, byte[][] keys, int timeoutArg, bool left, long count)
     {
         if (!BlockingKeys.TryParseTimeout(ctx, timeoutArg, out long deadline)) return;
-        foreach (var key in keys)
-        {
-            if (!Lookup(ctx, key, write: true, out ulong rec)) return;
-            if (rec == 0) continue;
-            // Replayed as the pop it was (Redis rewrites BLPOP/BLMPOP served at once to LPOP/RPOP).
-            ctx.Propagate(ServePop(ctx.Server, ctx.Db, ctx.Reply, key, rec, left, count));
-            ctx.Dirty++;
-            return;
-        }
-        if (ctx.Client.DenyBlocking)
-        {
-            ctx.Reply.NullArray();
-            return;
-        }
-        int db = ctx.Db;
-        var server = ctx.Server;
-        server.Blocking.Block(ctx.Client, db, keys, deadline, RegionLayout.TypeList,
-            serve: (bc, key, rec) =>
-            {
-                server.Propagation.Add(db, ServePop(server, db, bc.Reply, key, rec, left, count));
-                server.Dirty++;
-                return true;
-            },
-            timeout: reply => reply.NullArray());
+        BlockingPop.Run(ctx, keys, deadline, RegionLayout.TypeList, Popper(left, count), reply => reply.NullArray());
     }
+
+    // One pop per served command (dirty 1), replayed as the pop it was: Redis rewrites
+    // BLPOP/BLMPOP, served at once or later, to LPOP/RPOP.
+    private static BlockingPop.Handler Popper(bool left, long count) => (server, db, reply, key, rec) =>
+        new BlockingPop.Served(1, ServePop(server, db, reply, key, rec, left, count));
 
     /// <summary>
     /// Pops for BLPOP/BRPOP (count -1) or BLMPOP and replies; returns the pop to replay, as Redis
@@ -592,20 +562,13 @@ public static class Lists
             }
             return;
         }
-        if (ctx.Client.DenyBlocking)
-        {
-            ctx.Reply.Null();
-            return;
-        }
-        int db = ctx.Db;
-        var server = ctx.Server;
         byte[] dstKey = ctx.Args[2].ToArray();
         // BLMOVE replays as LMOVE with its LEFT/RIGHT words as the client wrote them, as Redis does.
         byte[][] served = timeoutArg == 5
             ? ["LMOVE"u8.ToArray(), ctx.Args.Bytes(1), dstKey, ctx.Args.Bytes(3), ctx.Args.Bytes(4)]
             : ["RPOPLPUSH"u8.ToArray(), ctx.Args.Bytes(1), dstKey];
-        server.Blocking.Block(ctx.Client, db, [ctx.Args[1].ToArray()], deadline, RegionLayout.TypeList,
-            serve: (bc, key, rec) =>
+        BlockingPop.Wait(ctx, [ctx.Args[1].ToArray()], deadline, RegionLayout.TypeList,
+            (server, db, reply, key, rec) =>
             {
                 var ks = server.Keyspace;
                 ulong dst = ks.Find(db, dstKey);
@@ -613,21 +576,18 @@ public static class Lists
                 {
                     // As Redis: the client gets WRONGTYPE and is unblocked; the source is untouched.
                     server.Stats.CountError(Errors.WrongType);
-                    bc.Reply.Error(Errors.WrongType);
-                    return true;
+                    reply.Error(Errors.WrongType);
+                    return new BlockingPop.Served(0, null);
                 }
                 if (RoomForMove(server, rec, fromLeft) is { } full)
                 {
                     server.Stats.CountError(full);
-                    bc.Reply.Error(full);
-                    return true;
+                    reply.Error(full);
+                    return new BlockingPop.Served(0, null);
                 }
-                byte[] value = Move(server, db, key, rec, dstKey, dst, fromLeft, toLeft);
-                bc.Reply.Bulk(value);
-                server.Dirty++;
-                server.Propagation.Add(db, served);
-                return true;
+                reply.Bulk(Move(server, db, key, rec, dstKey, dst, fromLeft, toLeft));
+                return new BlockingPop.Served(1, served);
             },
-            timeout: reply => reply.Null());
+            timeoutReply: reply => reply.Null());
     }
 }

@@ -346,28 +346,14 @@ public static class Sets
     {
         var recs = LookupSets(ctx, 2, ctx.Args.Count - 2, forStore: true);
         if (recs == null) return;
-        var ks = ctx.Keyspace;
-        var result = Compute(ks, op, recs);
-        var dstKey = ctx.Args[1];
-        ulong old = ks.Find(ctx.Db, dstKey);
-        if (result.Count == 0)
-        {
-            if (old != 0)
-            {
-                ks.Delete(ctx.Db, old);
-                ctx.Dirty++;
-            }
-            ctx.Reply.Integer(0);
-            return;
-        }
-        if (!ctx.EnsureRoom(RegionRoom.ForElements((ulong)result.Count, result.Aggregate(0UL, (n, m) => n + (ulong)m.Length)))) return;
-        if (old != 0) ks.Delete(ctx.Db, old);
-        ulong rec = ks.Create(ctx.Db, dstKey, RegionLayout.TypeSet, RegionLayout.EncIntset);
-        SetValues.InitIntset(ks, rec);
+        var result = Compute(ctx.Keyspace, op, recs);
         long max = MaxIntset(ctx);
-        foreach (var m in result) SetValues.Add(ks, rec, m, max);
-        ctx.Dirty++;
-        ctx.Reply.Integer(result.Count);
+        ResultStore.Replace(ctx, ctx.Args[1], result.Count, result.Aggregate(0UL, (n, m) => n + (ulong)m.Length),
+            RegionLayout.TypeSet, RegionLayout.EncIntset, (ks, rec) =>
+            {
+                SetValues.InitIntset(ks, rec);
+                foreach (var m in result) SetValues.Add(ks, rec, m, max);
+            });
     }
 
     /// <summary>SINTERCARD numkeys key [key ...] [LIMIT limit].</summary>
@@ -410,15 +396,7 @@ public static class Sets
 
     public static void SScan(CommandContext ctx)
     {
-        if (!ElementScan.TryCursor(ctx, out ulong cursor)) return;
-        ulong rec = Read(ctx, ctx.Args[1]);
-        if (rec == WrongTypeReplied) return;
-        if (rec == 0)
-        {
-            ElementScan.ReplyEmpty(ctx);
-            return;
-        }
-        if (!ElementScan.TryOptions(ctx, out var options)) return;
+        if (!GenericScan.TryBegin(ctx, RegionLayout.TypeSet, out ulong rec, out ulong cursor, out var options)) return;
         var ks = ctx.Keyspace;
         List<byte[]> items;
         if (ks.Rec(rec).Encoding == RegionLayout.EncIntset)
@@ -428,12 +406,12 @@ public static class Sets
         }
         else
         {
-            var visitor = new EntryCollector(new List<ulong>());
+            var found = new List<ulong>();
             var dict = SetValues.HashtableOf(ks, rec);
-            cursor = ElementScan.Walk(dict, cursor, ref visitor, () => visitor.Found.Count, options);
-            items = visitor.Found.Select(e => dict.KeyOf(e).ToArray()).ToList();
+            cursor = GenericScan.Walk(dict, cursor, found, () => found.Count, options);
+            items = found.Select(e => dict.KeyOf(e).ToArray()).ToList();
         }
-        ElementScan.Reply(ctx, cursor, items, 1, options);
+        GenericScan.Reply(ctx, cursor, items, 1, options);
     }
 }
 

@@ -7,32 +7,8 @@ using RedisLite.Store;
 namespace RedisLite.Commands;
 
 /// <summary>
-/// Where SORT reads lists and sorted sets and how it stores its result list. The list and
-/// sorted-set types live in their own modules, which wire these hooks at startup (a static
-/// constructor or the server's type registration); until then SORT over a list or sorted set,
-/// and SORT ... STORE, reply an error naming the missing hook instead of guessing a layout.
-/// </summary>
-public static class SortSources
-{
-    /// <summary>Number of elements of a list record.</summary>
-    public static Func<Keyspace, ulong, long>? ListLength;
-    /// <summary>Elements start..stop (inclusive, 0-based, both in range) of a list record, head to tail.</summary>
-    public static Func<Keyspace, ulong, long, long, List<byte[]>>? ListRange;
-    /// <summary>Number of members of a sorted-set record.</summary>
-    public static Func<Keyspace, ulong, long>? ZSetLength;
-    /// <summary>Members by rank start..stop (inclusive, in range), ascending by score, or descending when the flag is set (rank 0 = highest).</summary>
-    public static Func<Keyspace, ulong, long, long, bool, List<byte[]>>? ZSetRange;
-    /// <summary>
-    /// Replaces key (any type, or missing) in the db with a new list holding items in order
-    /// (items is never empty). Redis 7.0's SORT ... STORE always creates a quicklist, even for a
-    /// short result (OBJECT ENCODING reports "quicklist").
-    /// </summary>
-    public static Action<Keyspace, int, byte[], List<byte[]>>? StoreList;
-}
-
-/// <summary>
-/// SORT and SORT_RO (Redis 7.0's sort.c). Elements come from a set (<see cref="SetValues"/>), a
-/// list or a sorted set (<see cref="SortSources"/>). Weights are the element itself, or the
+/// SORT and SORT_RO (Redis 7.0's sort.c). Elements come from a set, a list or a sorted set: the
+/// types whose registry entry reads them in order (<see cref="IElementSequence"/>). Weights are the element itself, or the
 /// string key / hash field named by the BY pattern with '*' replaced by the element; GET
 /// patterns fetch the same way ('#' is the element). BY without '*' means "don't sort" (but a
 /// set is still sorted ALPHA when storing, so replicas get the same list). Scores that are not
@@ -85,38 +61,22 @@ public static class Sort
 
         var ks = ctx.Keyspace;
         ulong rec = storeArg > 0 ? ctx.LookupStoreSource(a[1]) : ctx.LookupRead(a[1]);
-        byte type = rec == 0 ? RegionLayout.TypeList : ks.Rec(rec).Type;
-        if (type is not (RegionLayout.TypeSet or RegionLayout.TypeList or RegionLayout.TypeZSet))
+        // A missing key sorts as an empty list.
+        if ((rec == 0 ? ks.Types.Of(RegionLayout.TypeList) : ks.Types.Of(ks.Rec(rec).Type)) is not IElementSequence source)
         {
             ctx.WrongType();
             return;
         }
-        if (rec != 0 && type == RegionLayout.TypeList && (SortSources.ListLength == null || SortSources.ListRange == null) ||
-            rec != 0 && type == RegionLayout.TypeZSet && (SortSources.ZSetLength == null || SortSources.ZSetRange == null))
-        {
-            ctx.Error("ERR SORT cannot read this type yet (SortSources hook not wired)");
-            return;
-        }
-        if (storeArg > 0 && SortSources.StoreList == null)
-        {
-            ctx.Error("ERR SORT STORE cannot create lists yet (SortSources.StoreList not wired)");
-            return;
-        }
 
         // A set has no order of its own: when storing, sort it so the stored list is reproducible.
-        if (dontSort && type == RegionLayout.TypeSet && storeArg > 0)
+        if (dontSort && !source.HasOrder && storeArg > 0)
         {
             dontSort = false;
             alpha = true;
             byArg = -1;
         }
 
-        long length = rec == 0 ? 0 : type switch
-        {
-            RegionLayout.TypeSet => SetValues.Count(ks, rec),
-            RegionLayout.TypeList => SortSources.ListLength!(ks, rec),
-            _ => SortSources.ZSetLength!(ks, rec),
-        };
+        long length = rec == 0 ? 0 : source.Count(ks, rec);
         long start = limitStart < 0 ? 0 : limitStart;
         long end = limitCount < 0 ? length - 1 : start + limitCount - 1;
         if (start >= length)
@@ -128,23 +88,18 @@ public static class Sort
 
         List<byte[]> elements;
         if (rec == 0) elements = [];
-        else if (type == RegionLayout.TypeSet) elements = SetValues.Members(ks, rec);
-        else if (dontSort)
+        else if (dontSort && source.HasOrder)
         {
             // Lists and sorted sets keep their own order: load only the LIMIT range, in the direction asked.
             if (end >= start)
             {
-                elements = type == RegionLayout.TypeList
-                    ? ListSlice(ks, rec, length, start, end, desc)
-                    : SortSources.ZSetRange!(ks, rec, start, end, desc);
+                elements = source.Range(ks, rec, start, end, fromTail: desc);
                 end -= start;
                 start = 0;
             }
             else elements = [];
         }
-        else elements = type == RegionLayout.TypeList
-            ? SortSources.ListRange!(ks, rec, 0, length - 1)
-            : SortSources.ZSetRange!(ks, rec, 0, length - 1, false);
+        else elements = source.Range(ks, rec, 0, length - 1, fromTail: false);
 
         var items = elements.Select(e => new Item(e)).ToArray();
         bool conversionError = false;
@@ -210,7 +165,7 @@ public static class Sort
         if (result.Count > 0)
         {
             if (!ctx.EnsureRoom(RegionRoom.ForElements((ulong)result.Count, result.Aggregate(0UL, (n, e) => n + (ulong)e.Length)))) return;
-            SortSources.StoreList!(ks, ctx.Db, dst, result);
+            ListValues.Store(ks, ctx.Db, dst, result, ctx.Server.Config.ListMaxListpackSize.Value);
             ctx.Dirty += result.Count;
         }
         else
@@ -223,15 +178,6 @@ public static class Sort
             }
         }
         ctx.Reply.Integer(outputLen);
-    }
-
-    private static List<byte[]> ListSlice(Keyspace ks, ulong rec, long length, long start, long end, bool desc)
-    {
-        if (!desc) return SortSources.ListRange!(ks, rec, start, end);
-        // DESC walks from the tail: the start-th element from the end, backwards.
-        var slice = SortSources.ListRange!(ks, rec, length - 1 - end, length - 1 - start);
-        slice.Reverse();
-        return slice;
     }
 
     /// <summary>

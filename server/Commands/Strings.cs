@@ -23,7 +23,7 @@ public static class Strings
     public static void Get(CommandContext ctx)
     {
         ulong rec = ReadString(ctx, ctx.Args[1]);
-        if (rec == ulong.MaxValue) return;
+        if (rec == CommandContext.WrongTypeReplied) return;
         if (rec == 0) ctx.Reply.Null();
         else ReplyValue(ctx, rec);
     }
@@ -219,7 +219,7 @@ public static class Strings
     public static void GetSet(CommandContext ctx)
     {
         ulong rec = ReadString(ctx, ctx.Args[1]);
-        if (rec == ulong.MaxValue) return;
+        if (rec == CommandContext.WrongTypeReplied) return;
         if (rec == 0) ctx.Reply.Null();
         else ReplyValue(ctx, rec);
         Store(ctx, ctx.Args[1], ctx.Args[2], keepTtl: false);
@@ -229,7 +229,7 @@ public static class Strings
     public static void GetDel(CommandContext ctx)
     {
         ulong rec = ReadString(ctx, ctx.Args[1]);
-        if (rec == ulong.MaxValue) return;
+        if (rec == CommandContext.WrongTypeReplied) return;
         if (rec == 0)
         {
             ctx.Reply.Null();
@@ -245,7 +245,7 @@ public static class Strings
     {
         if (!ParseOptions(ctx, 2, isGetEx: true, out var flags, out int exprArg)) return;
         ulong rec = ReadString(ctx, ctx.Args[1]);
-        if (rec == ulong.MaxValue) return;
+        if (rec == CommandContext.WrongTypeReplied) return;
         if (rec == 0)
         {
             ctx.Reply.Null();
@@ -309,7 +309,7 @@ public static class Strings
     public static void StrLen(CommandContext ctx)
     {
         ulong rec = ReadString(ctx, ctx.Args[1]);
-        if (rec == ulong.MaxValue) return;
+        if (rec == CommandContext.WrongTypeReplied) return;
         ctx.Reply.Integer(rec == 0 ? 0 : StringValues.Length(ctx.Keyspace, rec));
     }
 
@@ -406,7 +406,7 @@ public static class Strings
     {
         if (!ctx.TryLong(2, out long start) || !ctx.TryLong(3, out long end)) return;
         ulong rec = ReadString(ctx, ctx.Args[1]);
-        if (rec == ulong.MaxValue) return;
+        if (rec == CommandContext.WrongTypeReplied) return;
         Span<byte> scratch = stackalloc byte[StringValues.MaxIntChars];
         scoped ReadOnlySpan<byte> s = default;
         if (rec != 0) s = StringValues.Read(ctx.Keyspace, rec, scratch);

@@ -32,7 +32,9 @@ namespace RedisLite.Server;
 ///   for precision, by a timer armed at the deadline (Redis serves them before each event-loop
 ///   sleep, to the millisecond); CLIENT UNBLOCK and disconnection go through <see cref="Unblock"/> / <see cref="RemoveClient"/>.
 ///
-/// API for a blocking command (lists in Commands/Lists.cs, sorted sets the same way):
+/// API for a blocking command: pops go through <see cref="Commands.BlockingPop"/>, which tries
+/// the keys at once and otherwise blocks with a handler that serves the same way now or later
+/// (lists in Commands/Lists.cs, sorted sets in Commands/ZSetPops.cs). Underneath it:
 /// <code>
 ///   if (!BlockingKeys.TryParseTimeout(ctx, argIndex, out long deadlineMs)) return; // error replied
 ///   ... try the non-blocking form first; if it served, return ...

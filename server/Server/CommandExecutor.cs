@@ -94,14 +94,15 @@ public sealed class CommandExecutor(RedisServer server)
             Log.Warning($"{cmd.Name} ran out of the data region partway (region-reserve {server.Keyspace.Alloc.ReservedBytes} bytes)");
             ctx.Error(RegionRoom.Exhausted(server.Keyspace.Alloc));
         }
-        cmd.Stats.Microseconds += (Stopwatch.GetTimestamp() - start) / TicksPerMicro;
+        var stats = server.CommandStats[cmd];
+        stats.Microseconds += (Stopwatch.GetTimestamp() - start) / TicksPerMicro;
         if (propagation.HasSinks) AddRecords(ctx, db);
         propagation.EndUnit();
         // Clients blocked on keys this command made ready are served now, before any other
         // command runs (Redis's handleClientsBlockedOnKeys after call()).
         if (server.Blocking.HasReadyKeys) server.Blocking.HandleReadyKeys();
-        cmd.Stats.Calls++;
-        if (ctx.Failed) cmd.Stats.FailedCalls++;
+        stats.Calls++;
+        if (ctx.Failed) stats.FailedCalls++;
         server.Dirty += ctx.Dirty;
         // The keys it (and the blocked clients it served) changed, if it changed anything.
         changes.EndCommand(server.Dirty != dirtyBefore);
@@ -127,7 +128,7 @@ public sealed class CommandExecutor(RedisServer server)
 
     private void Reject(Client client, CommandDef? cmd, string error)
     {
-        if (cmd != null) cmd.Stats.RejectedCalls++;
+        if (cmd != null) server.CommandStats[cmd].RejectedCalls++;
         server.Stats.CountError(error);
         server.Stats.CommandsProcessed++;
         client.Writer.Error(error);

@@ -17,6 +17,8 @@ public sealed class RedisServer : IDisposable
     public Keyspace Keyspace { get; }
     public ClientRegistry Clients { get; } = new();
     public ServerStats Stats { get; } = new();
+    /// <summary>INFO commandstats: this server's per-command counters.</summary>
+    public CommandStatsTable CommandStats { get; } = new();
     public CommandExecutor Executor { get; }
     public MonitorFeed Monitors { get; } = new();
     /// <summary>Where every change to the dataset goes out, as records the AOF and replicas consume.</summary>
@@ -86,7 +88,6 @@ public sealed class RedisServer : IDisposable
         };
         Keyspace.LfuMode = config.MaxMemoryPolicy.Value.Contains("lfu");
         config.MaxMemoryPolicy.Changed += () => Keyspace.LfuMode = config.MaxMemoryPolicy.Value.Contains("lfu");
-        Commands.CrossTypeReaders.Wire(this);
         Executor = new CommandExecutor(this);
         Blocking = new BlockingKeys(this);
         Snapshots = new Persistence.SnapshotService(this);

@@ -12,8 +12,8 @@ namespace RedisLite.Store;
 /// its database's key index and expires index through two chain fields) and
 /// <see cref="RlHent"/> collection elements.
 ///
-/// While a snapshot child is alive, <see cref="ResizeAllowed"/> is false: tables only grow past a
-/// 5:1 load (Redis's dict_force_resize_ratio), and a rehash in progress pauses (no step per
+/// While a snapshot child shares the region (<see cref="Keyspace.ChildActive"/>, per keyspace: a
+/// process may run several servers), resizing is not allowed: tables only grow past a 5:1 load (Redis's dict_force_resize_ratio), and a rehash in progress pauses (no step per
 /// lookup or insert, as Redis 7.2's DICT_RESIZE_AVOID): rehashing writes every bucket page, and
 /// every first write to a page then costs a COW copy.
 /// </summary>
@@ -23,12 +23,13 @@ public sealed unsafe class Dict
     private const ulong ForceResizeRatio = 5;
     private const int MinFillPercent = 10;
 
-    /// <summary>False while a fork child shares the region (see class summary).</summary>
-    public static bool ResizeAllowed = true;
-
     private readonly byte* _base;
     private readonly RlDict* _d;
     private readonly RegionAllocator _alloc;
+    private readonly Keyspace _ks;
+
+    /// <summary>False while a fork child shares this keyspace's region (see class summary).</summary>
+    private bool ResizeAllowed => !_ks.ChildActive;
 
     /// <summary>Where an entry keeps its chain pointer, hash, key length and key bytes.</summary>
     public readonly record struct EntryLayout(ushort Link, ushort Hash, ushort KeyLen, ushort Key)
@@ -42,10 +43,11 @@ public sealed unsafe class Dict
     }
 
     /// <summary>Opens the dict header at <paramref name="dictOffset"/>; <paramref name="format"/> initialises it empty with the given layout.</summary>
-    public Dict(Region region, RegionAllocator alloc, ulong dictOffset, EntryLayout? format)
+    public Dict(Keyspace ks, ulong dictOffset, EntryLayout? format)
     {
-        _base = region.Base;
-        _alloc = alloc;
+        _ks = ks;
+        _base = ks.Region.Base;
+        _alloc = ks.Alloc;
         _d = (RlDict*)(_base + dictOffset);
         if (format is { } layout)
         {

@@ -15,11 +15,23 @@ public static unsafe class ElementTables
     public static ulong New(Keyspace ks)
     {
         ulong d = ks.Alloc.Alloc((ulong)sizeof(RlDict));
-        _ = new Dict(ks.Region, ks.Alloc, d, Dict.EntryLayout.Elements);
+        _ = new Dict(ks, d, Dict.EntryLayout.Elements);
         return d;
     }
 
-    public static Dict Open(Keyspace ks, ulong dict) => new(ks.Region, ks.Alloc, dict, null);
+    public static Dict Open(Keyspace ks, ulong dict) => new(ks, dict, null);
+
+    /// <summary>Removes and frees the element keyed <paramref name="key"/>, shrinking a sparse table; false if there is none.</summary>
+    public static bool Remove(Keyspace ks, ulong dict, ReadOnlySpan<byte> key)
+    {
+        var table = Open(ks, dict);
+        ulong e = table.Find(key, ks.Hash(key));
+        if (e == 0) return false;
+        table.Remove(e);
+        ks.Alloc.Free(e);
+        table.ShrinkIfNeeded();
+        return true;
+    }
 
     /// <summary>Frees every element, the bucket arrays and the rl_dict block.</summary>
     public static void Free(Keyspace ks, ulong dict)

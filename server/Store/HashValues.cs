@@ -167,13 +167,7 @@ public static unsafe class HashValues
             r.Value = block;
             return true;
         }
-        var dict = OpenDict(ks, r.Value);
-        ulong e = dict.Find(field, ks.Hash(field));
-        if (e == 0) return false;
-        dict.Remove(e);
-        ks.Alloc.Free(e);
-        dict.ShrinkIfNeeded();
-        return true;
+        return ElementTables.Remove(ks, r.Value, field);
     }
 
     /// <summary>Converts a listpack hash to a hashtable (hashTypeConvert), keeping every field.</summary>
@@ -241,33 +235,6 @@ public static unsafe class HashValues
 
     /// <summary>Field and value of a hashtable element.</summary>
     public static (byte[] Field, byte[] Value) Element(Keyspace ks, ulong e) => (ElementField(ks, e).ToArray(), ElementValue(ks, e).ToArray());
-
-    /// <summary>Value freer for DEL/overwrite.</summary>
-    public static void Free(Keyspace ks, ulong rec)
-    {
-        ref var r = ref ks.Rec(rec);
-        if (r.Value == 0) return;
-        if (r.Encoding == RegionLayout.EncListpack)
-        {
-            ks.Alloc.Free(r.Value);
-            return;
-        }
-        ElementTables.Free(ks, r.Value);
-    }
-
-    /// <summary>Value copier for COPY: same encoding, blocks of its own.</summary>
-    public static void Copy(Keyspace ks, ulong src, ulong dst)
-    {
-        ref var s = ref ks.Rec(src);
-        ref var d = ref ks.Rec(dst);
-        d.Encoding = s.Encoding;
-        if (s.Encoding == RegionLayout.EncListpack)
-        {
-            d.Value = new Listpack(ks).FromBytes(new Listpack(ks).Image(s.Value));
-            return;
-        }
-        ks.Rec(dst).Value = ElementTables.Copy(ks, s.Value);
-    }
 
     /// <summary>The region blocks a hash value owns (for audits).</summary>
     public static IEnumerable<(ulong Offset, string What)> Blocks(Keyspace ks, ulong rec)

@@ -45,6 +45,9 @@ public static unsafe class Intset
 
     public static ReadOnlySpan<byte> Image(Keyspace ks, ulong set) => new(P(ks, set), Bytes(ks, set));
 
+    /// <summary>A byte copy of the intset in a block of its own (COPY).</summary>
+    public static ulong Duplicate(Keyspace ks, ulong set) => FromBytes(ks, Image(ks, set));
+
     /// <summary>The smallest width (2, 4, 8) that holds <paramref name="v"/>.</summary>
     public static int WidthFor(long v) => v >= short.MinValue && v <= short.MaxValue ? 2 : v >= int.MinValue && v <= int.MaxValue ? 4 : 8;
 

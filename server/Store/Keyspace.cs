@@ -8,28 +8,22 @@ namespace RedisLite.Store;
 /// and an expires index over the same <see cref="RlKey"/> records. Everything here runs under the
 /// store lock (ARCHITECTURE.md section 2). Records are addressed by region offset; a record's
 /// offset never changes while the key lives, so callers may hold it across calls within a command.
-/// Value storage per type lives elsewhere (<see cref="StringValues"/> for strings); this class
-/// owns record life: create, find (with lazy expiry), delete, TTL.
+/// Value storage per type lives elsewhere (<see cref="StringValues"/> for strings...), described
+/// to the keyspace by <see cref="Types"/>; this class owns record life: create, find (with lazy
+/// expiry), delete, TTL.
 /// </summary>
 public sealed unsafe class Keyspace : IDisposable
 {
     public Region Region { get; }
     public RegionAllocator Alloc { get; }
+
+    /// <summary>The value types records of this keyspace may hold: how each is freed, copied, counted and named.</summary>
+    public ValueTypes Types { get; } = ValueTypes.Standard();
     public int DbCount { get; }
     private readonly Dict[] _keys;
     private readonly Dict[] _expires;
     private readonly byte* _base;
     private readonly ulong _seed;
-
-    /// <summary>Frees a record's value block(s) by type; collection types register theirs here.</summary>
-    private readonly Action<Keyspace, ulong>?[] _valueFreers = new Action<Keyspace, ulong>?[8];
-
-    /// <summary>
-    /// Deep-copies a record's value into another record of the same type and encoding whose value
-    /// is still unset (COPY): (keyspace, source record, destination record). Collection types
-    /// register theirs here, next to their freer.
-    /// </summary>
-    private readonly Action<Keyspace, ulong, ulong>?[] _valueCopiers = new Action<Keyspace, ulong, ulong>?[8];
 
     /// <summary>Raised when a key is removed because its TTL passed (lazily or actively).</summary>
     public event Action<int, ulong>? KeyExpired;
@@ -49,7 +43,7 @@ public sealed unsafe class Keyspace : IDisposable
     /// <summary>The keys commands change, for WATCH, keyspace events and client-side caching.</summary>
     public KeyChanges Changes { get; } = new();
 
-    /// <summary>True while a fork child shares the region: avoid writes that are not needed (LRU, rehash).</summary>
+    /// <summary>True while a fork child shares the region: avoid writes that are not needed (LRU, rehash and resizes of every <see cref="Dict"/> of this keyspace).</summary>
     public bool ChildActive { get; private set; }
 
     /// <summary>
@@ -63,11 +57,7 @@ public sealed unsafe class Keyspace : IDisposable
     /// </summary>
     public void BeginChildSharing(bool avoidWrites, bool freshPages, bool hugepages)
     {
-        if (avoidWrites)
-        {
-            ChildActive = true;
-            Dict.ResizeAllowed = false;
-        }
+        if (avoidWrites) ChildActive = true;
         if (freshPages) Alloc.BeginSharing();
         if (hugepages) Region.AdviseHugePages(false);
     }
@@ -76,7 +66,6 @@ public sealed unsafe class Keyspace : IDisposable
     public (ulong HeldBytes, ulong FreshBytes) EndChildSharing(bool hugepages)
     {
         ChildActive = false;
-        Dict.ResizeAllowed = true;
         var result = Alloc.Sharing ? (Alloc.HeldThisSharing, Alloc.Top - Alloc.SharedTop) : (0UL, 0UL);
         Alloc.EndSharing();
         if (hugepages) Region.AdviseHugePages(true);
@@ -104,24 +93,11 @@ public sealed unsafe class Keyspace : IDisposable
         for (int i = 0; i < databases; i++)
         {
             ulong db = dbs + (ulong)(i * sizeof(RlDb));
-            _keys[i] = new Dict(Region, Alloc, db + (ulong)RlDbOffsets.Keys, Dict.EntryLayout.KeyRecords);
-            _expires[i] = new Dict(Region, Alloc, db + (ulong)RlDbOffsets.Expires, Dict.EntryLayout.ExpireRecords);
+            _keys[i] = new Dict(this, db + (ulong)RlDbOffsets.Keys, Dict.EntryLayout.KeyRecords);
+            _expires[i] = new Dict(this, db + (ulong)RlDbOffsets.Expires, Dict.EntryLayout.ExpireRecords);
         }
-        _valueFreers[RegionLayout.TypeString] = (ks, rec) => StringValues.Free(ks, rec);
-        _valueCopiers[RegionLayout.TypeString] = StringValues.Copy;
-        ListValues.Register(this);
-        _valueFreers[RegionLayout.TypeHash] = HashValues.Free;
-        _valueCopiers[RegionLayout.TypeHash] = HashValues.Copy;
-        _valueFreers[RegionLayout.TypeSet] = SetValues.Free;
-        _valueCopiers[RegionLayout.TypeSet] = SetValues.Copy;
-        _valueFreers[RegionLayout.TypeZSet] = ZSetValues.Free;
-        _valueCopiers[RegionLayout.TypeZSet] = ZSetValues.Copy;
         NowMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
     }
-
-    public void RegisterValueFreer(byte type, Action<Keyspace, ulong> freer) => _valueFreers[type] = freer;
-
-    public void RegisterValueCopier(byte type, Action<Keyspace, ulong, ulong> copier) => _valueCopiers[type] = copier;
 
     /// <summary>Records an access to a key (Redis's LRU clock or LFU counter update).</summary>
     public void TouchAccess(ulong rec)
@@ -130,8 +106,8 @@ public sealed unsafe class Keyspace : IDisposable
         r->Lru = LfuMode ? LfuCounter.Touch(r->Lru, NowMs) : LruNow;
     }
 
-    /// <summary>True if records of this type can be duplicated by <see cref="Copy"/>.</summary>
-    public bool CanCopy(byte type) => _valueCopiers[type] != null;
+    /// <summary>True if records of this type can be duplicated by <see cref="Copy"/> (its type is registered).</summary>
+    public bool CanCopy(byte type) => Types[type] != null;
 
     /// <summary>The LRU clock as commands see it: <see cref="NowMs"/> in seconds, wrapped to 24 bits.</summary>
     public uint LruNow => (uint)(NowMs / 1000) & LruClock.Max;
@@ -221,7 +197,7 @@ public sealed unsafe class Keyspace : IDisposable
     public void FreeValue(ulong rec)
     {
         var r = (RlKey*)(_base + rec);
-        _valueFreers[r->Type]?.Invoke(this, rec);
+        Types[r->Type]?.Free(this, rec);
         r->Value = 0;
         r->Flags &= unchecked((ushort)~RegionLayout.FlagUnsharedInt);
     }
@@ -229,14 +205,14 @@ public sealed unsafe class Keyspace : IDisposable
     /// <summary>
     /// COPY: a new record for <paramref name="newKey"/> in <paramref name="toDb"/> (which must not
     /// hold that key) with a deep copy of <paramref name="src"/>'s value and the same TTL. The
-    /// type must have a copier (<see cref="CanCopy"/>).
+    /// type must be registered (<see cref="CanCopy"/>).
     /// </summary>
     public ulong Copy(ulong src, int toDb, ReadOnlySpan<byte> newKey)
     {
         var s = (RlKey*)(_base + src);
-        var copier = _valueCopiers[s->Type] ?? throw new InvalidOperationException($"no value copier for type {s->Type}");
+        var type = Types.Of(s->Type);
         ulong dst = Create(toDb, newKey, s->Type, s->Encoding);
-        copier(this, src, dst);
+        type.Copy(this, src, dst);
         if (s->ExpireMs >= 0) SetExpire(toDb, dst, s->ExpireMs);
         return dst;
     }

@@ -53,6 +53,9 @@ public readonly unsafe struct Listpack
     /// <summary>The whole listpack image (valid until the next write).</summary>
     public ReadOnlySpan<byte> Image(ulong lp) => new(P(lp), (int)Bytes(lp));
 
+    /// <summary>A byte copy of the listpack in a block of its own (COPY).</summary>
+    public ulong Duplicate(ulong lp) => FromBytes(Image(lp));
+
     /// <summary>Number of elements (counted by walking when the header says "unknown").</summary>
     public int Count(ulong lp)
     {

@@ -432,7 +432,7 @@ public readonly unsafe struct Quicklist
         ulong copy = Create();
         for (ulong node = Q(ql)->Head; node != 0; node = N(node)->Next)
         {
-            ulong lp = _lp.FromBytes(_lp.Image(N(node)->Lp));
+            ulong lp = _lp.Duplicate(N(node)->Lp);
             LinkAfter(copy, Q(copy)->Tail, NewNode(lp, N(node)->Count));
         }
         Q(copy)->Count = Q(ql)->Count;
@@ -459,28 +459,5 @@ public readonly unsafe struct Quicklist
         if (prev != Q(ql)->Tail || count != Q(ql)->Count || len != Q(ql)->Len || count == 0)
             throw new InvalidOperationException($"quicklist {ql}: header says {Q(ql)->Count} elements in {Q(ql)->Len} nodes, found {count} in {len}");
         return list;
-    }
-}
-
-/// <summary>The list type's hooks into the keyspace: how DEL frees and COPY duplicates a list value.</summary>
-public static class ListValues
-{
-    public static void Register(Keyspace ks)
-    {
-        ks.RegisterValueFreer(RegionLayout.TypeList, (k, rec) =>
-        {
-            ulong ql = k.Rec(rec).Value;
-            if (ql != 0) new Quicklist(k, -2).Free(ql);
-        });
-        ks.RegisterValueCopier(RegionLayout.TypeList, (k, src, dst) =>
-            k.Rec(dst).Value = new Quicklist(k, -2).Duplicate(k.Rec(src).Value));
-    }
-
-    /// <summary>Creates an empty list record for key (the caller pushes at least one element).</summary>
-    public static ulong CreateKey(Keyspace ks, int db, ReadOnlySpan<byte> key)
-    {
-        ulong rec = ks.Create(db, key, RegionLayout.TypeList, RegionLayout.EncQuicklist);
-        ks.Rec(rec).Value = new Quicklist(ks, -2).Create();
-        return rec;
     }
 }

@@ -116,13 +116,7 @@ public static unsafe class SetValues
             r.Value = set;
             return removed;
         }
-        var dict = OpenDict(ks, r.Value);
-        ulong e = dict.Find(member, ks.Hash(member));
-        if (e == 0) return false;
-        dict.Remove(e);
-        ks.Alloc.Free(e);
-        dict.ShrinkIfNeeded();
-        return true;
+        return ElementTables.Remove(ks, r.Value, member);
     }
 
     /// <summary>Converts an intset set to a hashtable (setTypeConvert), keeping every member.</summary>
@@ -182,33 +176,6 @@ public static unsafe class SetValues
         return buf[..w].ToArray();
     }
 
-    /// <summary>Value freer for DEL/overwrite: every member block, the tables and the dict header, or the intset.</summary>
-    public static void Free(Keyspace ks, ulong rec)
-    {
-        ref var r = ref ks.Rec(rec);
-        if (r.Value == 0) return;
-        if (r.Encoding == RegionLayout.EncIntset)
-        {
-            ks.Alloc.Free(r.Value);
-            return;
-        }
-        ElementTables.Free(ks, r.Value);
-    }
-
-    /// <summary>Value copier for COPY: same encoding, blocks of its own.</summary>
-    public static void Copy(Keyspace ks, ulong src, ulong dst)
-    {
-        ref var s = ref ks.Rec(src);
-        ref var d = ref ks.Rec(dst);
-        d.Encoding = s.Encoding;
-        if (s.Encoding == RegionLayout.EncIntset)
-        {
-            d.Value = Intset.FromBytes(ks, Intset.Image(ks, s.Value));
-            return;
-        }
-        ks.Rec(dst).Value = ElementTables.Copy(ks, s.Value);
-    }
-
     /// <summary>The region blocks a set value owns (for audits): (offset, what).</summary>
     public static IEnumerable<(ulong Offset, string What)> Blocks(Keyspace ks, ulong rec)
     {
@@ -228,7 +195,7 @@ public static unsafe class SetValues
         var hd = ks.Region.At<RlDict>(dictOff);
         if (hd.T0.Buckets != 0) yield return (hd.T0.Buckets, what + " buckets t0");
         if (hd.T1.Buckets != 0) yield return (hd.T1.Buckets, what + " buckets t1");
-        var dict = new Dict(ks.Region, ks.Alloc, dictOff, null);
+        var dict = new Dict(ks, dictOff, null);
         foreach (ulong e in dict.Entries())
         {
             var h = ks.Region.At<RlHent>(e);

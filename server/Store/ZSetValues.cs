@@ -49,7 +49,7 @@ public static unsafe class ZSetValues
     public static bool IsListpack(Keyspace ks, ulong rec) => ks.Rec(rec).Encoding == RegionLayout.EncListpack;
 
     private static Dict MemberIndex(Keyspace ks, ulong zs, bool format = false) =>
-        new(ks.Region, ks.Alloc, zs, format ? Dict.EntryLayout.Elements : null);
+        new(ks, zs, format ? Dict.EntryLayout.Elements : null);
 
     // ---------------------------------------------------------------- creation and life
 
@@ -65,10 +65,16 @@ public static unsafe class ZSetValues
             return;
         }
         r.Encoding = RegionLayout.EncSkiplist;
+        r.Value = NewSkiplistValue(ks);
+    }
+
+    // An empty skiplist-encoded value: the rl_zset block with its member index and skiplist header.
+    private static ulong NewSkiplistValue(Keyspace ks)
+    {
         ulong zs = ks.Alloc.AllocZeroed((ulong)sizeof(RlZset));
         MemberIndex(ks, zs, format: true);
         ZSkiplist.Init(ks, zs);
-        r.Value = zs;
+        return zs;
     }
 
     /// <summary>Creates the key as an empty zset in the encoding ZADD would start it with.</summary>
@@ -108,39 +114,25 @@ public static unsafe class ZSetValues
         foreach (var (m, s) in sorted) IndexAdd(ks, dict, m, s, sl.Insert(s, m));
     }
 
-    /// <summary>Frees the value (DEL, overwrite).</summary>
-    public static void Free(Keyspace ks, ulong rec)
+    /// <summary>Frees a skiplist-encoded value: index entries, bucket arrays, nodes and the rl_zset block (<see cref="ZSetType"/>).</summary>
+    internal static void FreeSkiplist(Keyspace ks, ulong zs)
     {
-        ref var r = ref ks.Rec(rec);
-        if (r.Value == 0) return;
-        if (r.Encoding == RegionLayout.EncListpack)
-        {
-            ks.Alloc.Free(r.Value);
-            return;
-        }
-        ulong zs = r.Value;
         MemberIndex(ks, zs).Clear(e => ks.Alloc.Free(e));
         new ZSkiplist(ks, zs).FreeNodes();
         ks.Alloc.Free(zs);
     }
 
-    /// <summary>COPY: the same members, scores and encoding in the destination record.</summary>
-    public static void Copy(Keyspace ks, ulong src, ulong dst)
+    /// <summary>A skiplist-encoded value with the same members and scores as <paramref name="zs"/> (COPY, <see cref="ZSetType"/>).</summary>
+    internal static ulong CopySkiplist(Keyspace ks, ulong zs)
     {
-        ref var s = ref ks.Rec(src);
-        if (s.Encoding == RegionLayout.EncListpack)
-        {
-            var l = new Listpack(ks);
-            ks.Rec(dst).Encoding = RegionLayout.EncListpack;
-            ks.Rec(dst).Value = l.FromBytes(l.Image(s.Value));
-            return;
-        }
-        var items = Items(ks, src);
-        InitValue(ks, dst, listpack: false);
-        ulong zs = ks.Rec(dst).Value;
-        var sl = new ZSkiplist(ks, zs);
-        var dict = MemberIndex(ks, zs);
+        var from = new ZSkiplist(ks, zs);
+        var items = new List<(byte[] Member, double Score)>((int)Math.Min(from.Length, 1 << 20));
+        for (ulong n = from.First; n != 0; n = from.Next(n)) items.Add((from.Member(n).ToArray(), from.Score(n)));
+        ulong copy = NewSkiplistValue(ks);
+        var sl = new ZSkiplist(ks, copy);
+        var dict = MemberIndex(ks, copy);
         foreach (var (m, sc) in items) IndexAdd(ks, dict, m, sc, sl.Insert(sc, m));
+        return copy;
     }
 
     /// <summary>Every element in order (for stores, copies, conversions and tests).</summary>
@@ -399,9 +391,8 @@ public static unsafe class ZSetValues
         return new ReadOnlySpan<byte>((byte*)h + sizeof(RlHent), (int)h->KeyLen);
     }
 
-    /// <summary>One ZSCAN step over the member index (skiplist encoding only).</summary>
-    public static ulong ScanIndex<TVisitor>(Keyspace ks, ulong rec, ulong cursor, ref TVisitor visitor) where TVisitor : struct, IDictVisitor =>
-        MemberIndex(ks, ks.Rec(rec).Value).Scan(cursor, ref visitor);
+    /// <summary>The member index of a skiplist-encoded set (ZSCAN walks it).</summary>
+    public static Dict MemberIndexOf(Keyspace ks, ulong rec) => MemberIndex(ks, ks.Rec(rec).Value);
 
     // ---------------------------------------------------------------- writing
 

@@ -8,7 +8,7 @@ namespace RedisLite.Tests;
 /// patterns (one client must not be able to hold the store lock for ever), and Redis 7.0.15's
 /// answers on random patterns, bracket and escape corner cases included.
 /// </summary>
-public class GlobTests
+public class GlobTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private static bool Match(string pattern, string s) => Glob.Match(Encoding.Latin1.GetBytes(pattern), Encoding.Latin1.GetBytes(s));
 
@@ -65,26 +65,28 @@ public class GlobTests
         using var server = new TestServer();
         using var r = new RespClient(redis.Port);
         using var l = server.Client();
-        int seed = Environment.GetEnvironmentVariable("GLOB_SEED") is { } env ? int.Parse(env) : Random.Shared.Next();
-        var rng = new Random(seed);
-        const string keyChars = "ab-^[]\\*?";
-        const string patternChars = "ab-^[]\\*?*?[";
-        var keys = new HashSet<string>();
-        while (keys.Count < 150)
-            keys.Add(new string(Enumerable.Range(0, rng.Next(0, 7)).Select(_ => keyChars[rng.Next(keyChars.Length)]).ToArray()));
-        foreach (var k in keys)
+        TestSeed.Run(output, seed =>
         {
-            r.Call("SET", k, "1");
-            l.Call("SET", k, "1");
-        }
-        for (int i = 0; i < 400; i++)
-        {
-            string pattern = new(Enumerable.Range(0, rng.Next(1, 8)).Select(_ => patternChars[rng.Next(patternChars.Length)]).ToArray());
-            var expected = Sorted(r.Call("KEYS", pattern));
-            var actual = Sorted(l.Call("KEYS", pattern));
-            Assert.True(expected.SequenceEqual(actual),
-                $"KEYS {pattern} (seed {seed}): redis [{string.Join(", ", expected)}], redislite [{string.Join(", ", actual)}]");
-        }
+            var rng = new Random(seed);
+            const string keyChars = "ab-^[]\\*?";
+            const string patternChars = "ab-^[]\\*?*?[";
+            var keys = new HashSet<string>();
+            while (keys.Count < 150)
+                keys.Add(new string(Enumerable.Range(0, rng.Next(0, 7)).Select(_ => keyChars[rng.Next(keyChars.Length)]).ToArray()));
+            foreach (var k in keys)
+            {
+                r.Call("SET", k, "1");
+                l.Call("SET", k, "1");
+            }
+            for (int i = 0; i < 400; i++)
+            {
+                string pattern = new(Enumerable.Range(0, rng.Next(1, 8)).Select(_ => patternChars[rng.Next(patternChars.Length)]).ToArray());
+                var expected = Sorted(r.Call("KEYS", pattern));
+                var actual = Sorted(l.Call("KEYS", pattern));
+                Assert.True(expected.SequenceEqual(actual),
+                    $"KEYS {pattern}: redis [{string.Join(", ", expected)}], redislite [{string.Join(", ", actual)}]");
+            }
+        });
     }
 
     private static List<string> Sorted(object? reply) =>

@@ -16,7 +16,7 @@ namespace RedisLite.Tests;
 /// step: exactly where Redis's order is deterministic (listpack insertion order, intset ascending
 /// order), as a multiset where it is table order, by property where it is random. Every 250 steps
 /// each key's contents and encoding are compared with the model, and at the end (and every 10,000
-/// steps) the region is audited. REDISLITE_MODEL_SEED / REDISLITE_MODEL_STEPS replay or lengthen a run.
+/// steps) the region is audited. REDISLITE_TEST_SEED / REDISLITE_TEST_STEPS replay or lengthen a run (<see cref="TestSeed"/>).
 /// </summary>
 public class HashSetModelTests(ITestOutputHelper output)
 {
@@ -49,21 +49,12 @@ public class HashSetModelTests(ITestOutputHelper output)
     [Fact]
     public void RandomSetOperationsMatchTheModel() => RunSeeded(steps => RunSets(steps.Seed, steps.Count));
 
-    private void RunSeeded(Func<(int Seed, int Count), SortedDictionary<string, int>> run)
-    {
-        int seed = int.TryParse(Environment.GetEnvironmentVariable("REDISLITE_MODEL_SEED"), out int s) ? s : Random.Shared.Next();
-        int steps = int.TryParse(Environment.GetEnvironmentVariable("REDISLITE_MODEL_STEPS"), out int n) ? n : 100_000;
-        output.WriteLine($"seed {seed}, {steps} steps");
-        try
+    private void RunSeeded(Func<(int Seed, int Count), SortedDictionary<string, int>> run, [System.Runtime.CompilerServices.CallerMemberName] string test = "") =>
+        TestSeed.Run(output, seed =>
         {
-            var stats = run((seed, steps));
+            var stats = run((seed, TestSeed.Steps(100_000)));
             output.WriteLine(string.Join("\n", stats.Select(kv => $"{kv.Key}: {kv.Value}")));
-        }
-        catch (Exception e)
-        {
-            throw new Xunit.Sdk.XunitException($"model run failed with seed {seed} (replay: REDISLITE_MODEL_SEED={seed}):\n{e.Message}\n{e.StackTrace}");
-        }
-    }
+        }, test);
 
     private static InProcessServer NewServer() => new(c =>
     {
@@ -398,7 +389,7 @@ public class HashSetModelTests(ITestOutputHelper output)
             }
             if (rec == 0) throw new InvalidOperationException($"step {step}: {k} missing on the server");
             ref var r = ref ks.Rec(rec);
-            string enc = Commands.Keys.EncodingName(r.Encoding);
+            string enc = Commands.Keys.EncodingName(ks, rec);
             if (r.Type != RegionLayout.TypeHash || enc != (h.Listpack ? "listpack" : "hashtable"))
                 throw new InvalidOperationException($"step {step}: {k} type {r.Type} encoding {enc}, model listpack={h.Listpack}");
             var pairs = HashValues.Pairs(ks, rec).Select(p => (L1.GetString(p.Field), L1.GetString(p.Value))).ToList();
@@ -667,7 +658,7 @@ public class HashSetModelTests(ITestOutputHelper output)
                 continue;
             }
             if (rec == 0) throw new InvalidOperationException($"step {step}: {k} missing on the server");
-            string enc = Commands.Keys.EncodingName(ks.Rec(rec).Encoding);
+            string enc = Commands.Keys.EncodingName(ks, rec);
             if (enc != (s.Intset ? "intset" : "hashtable")) throw new InvalidOperationException($"step {step}: {k} encoding {enc}, model intset={s.Intset}");
             var members = SetValues.Members(ks, rec).Select(L1.GetString).ToHashSet();
             if (!members.SetEquals(s.Members) || SetValues.Count(ks, rec) != s.Members.Count)

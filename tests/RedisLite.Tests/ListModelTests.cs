@@ -16,7 +16,7 @@ namespace RedisLite.Tests;
 /// setting changes mid-run. Every reply is compared, the touched keys' contents are compared
 /// with the model after every step (read straight from the region), and the whole keyspace is
 /// compared and the region audited (<see cref="RegionAudit"/>) every 1000 steps and at the end.
-/// REDISLITE_LIST_SEED / REDISLITE_LIST_STEPS replay or lengthen a run.
+/// REDISLITE_TEST_SEED / REDISLITE_TEST_STEPS replay or lengthen a run (<see cref="TestSeed"/>).
 /// </summary>
 public class ListModelTests(ITestOutputHelper output)
 {
@@ -25,21 +25,11 @@ public class ListModelTests(ITestOutputHelper output)
     private const string StringKey = "s";
 
     [Fact]
-    public void RandomListOperationsMatchTheModel()
+    public void RandomListOperationsMatchTheModel() => TestSeed.Run(output, seed =>
     {
-        int seed = int.TryParse(Environment.GetEnvironmentVariable("REDISLITE_LIST_SEED"), out int s) ? s : Random.Shared.Next();
-        int steps = int.TryParse(Environment.GetEnvironmentVariable("REDISLITE_LIST_STEPS"), out int n) ? n : 100_000;
-        output.WriteLine($"seed {seed}, {steps} steps");
-        try
-        {
-            var stats = Run(seed, steps);
-            output.WriteLine(string.Join("\n", stats.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key}: {kv.Value}")));
-        }
-        catch (Exception e)
-        {
-            throw new Xunit.Sdk.XunitException($"list model run failed with seed {seed} (replay: REDISLITE_LIST_SEED={seed}):\n{e.Message}\n{e.StackTrace}");
-        }
-    }
+        var stats = Run(seed, TestSeed.Steps(100_000));
+        output.WriteLine(string.Join("\n", stats.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key}: {kv.Value}")));
+    });
 
     private sealed class Model
     {

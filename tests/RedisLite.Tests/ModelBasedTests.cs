@@ -14,28 +14,18 @@ namespace RedisLite.Tests;
 /// runs against an in-process server and against <see cref="KeyspaceModel"/>. Every reply must
 /// match; every few hundred steps the whole keyspace (all databases: values, deadlines,
 /// encodings, LRU clocks) is compared and the region is audited (<see cref="RegionAudit"/>).
-/// Set REDISLITE_MODEL_SEED / REDISLITE_MODEL_STEPS to replay or lengthen a run.
+/// Set REDISLITE_TEST_SEED / REDISLITE_TEST_STEPS to replay or lengthen a run (<see cref="TestSeed"/>).
 /// </summary>
 public class ModelBasedTests(ITestOutputHelper output)
 {
     private static readonly Encoding L1 = Encoding.Latin1;
 
     [Fact]
-    public void RandomOperationsMatchTheModel()
+    public void RandomOperationsMatchTheModel() => TestSeed.Run(output, seed =>
     {
-        int seed = int.TryParse(Environment.GetEnvironmentVariable("REDISLITE_MODEL_SEED"), out int s) ? s : Random.Shared.Next();
-        int steps = int.TryParse(Environment.GetEnvironmentVariable("REDISLITE_MODEL_STEPS"), out int n) ? n : 100_000;
-        output.WriteLine($"seed {seed}, {steps} steps");
-        try
-        {
-            var stats = Run(seed, steps);
-            output.WriteLine(string.Join("\n", stats.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key}: {kv.Value}")));
-        }
-        catch (Exception e)
-        {
-            throw new Xunit.Sdk.XunitException($"model run failed with seed {seed} (replay: REDISLITE_MODEL_SEED={seed}):\n{e.Message}\n{e.StackTrace}");
-        }
-    }
+        var stats = Run(seed, TestSeed.Steps(100_000));
+        output.WriteLine(string.Join("\n", stats.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key}: {kv.Value}")));
+    });
 
     /// <summary>Runs the comparison; returns how often each command ran and replied an error, and other counts.</summary>
     private static SortedDictionary<string, int> Run(int seed, int steps)
@@ -101,7 +91,7 @@ public class ModelBasedTests(ITestOutputHelper output)
                 var e = model.Live(db, key) ?? throw new InvalidOperationException($"step {step}: db {db} key {Show(key)} is not in the model");
                 ref var r = ref ks.Rec(rec);
                 string value = L1.GetString(Store.StringValues.Read(ks, rec, scratch));
-                string enc = Keys.EncodingName(r.Encoding);
+                string enc = Keys.EncodingName(ks, rec);
                 uint lru = (uint)(e.LastAccessMs / 1000) & Store.LruClock.Max;
                 bool unshared = (r.Flags & RegionLayout.FlagUnsharedInt) != 0;
                 if (value != e.Value || r.ExpireMs != e.ExpireAt || enc != e.Encoding || r.Lru != lru || (enc == "int" && unshared != e.Unshared))
@@ -112,9 +102,8 @@ public class ModelBasedTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void AllocatorSurvivesRandomAllocAndFree()
+    public void AllocatorSurvivesRandomAllocAndFree() => TestSeed.Run(output, seed =>
     {
-        int seed = Random.Shared.Next();
         var rng = new Random(seed);
         using var ks = new Store.Keyspace(1UL << 32, 1);
         var alloc = ks.Alloc;
@@ -138,7 +127,7 @@ public class ModelBasedTests(ITestOutputHelper output)
                 // Mostly small blocks, a share of page runs up to 100 KB.
                 int size = rng.Next(100) < 85 ? rng.Next(1, 4097) : rng.Next(4097, 100 * 1024 + 1);
                 ulong off = alloc.Alloc((ulong)size);
-                Assert.True(alloc.SizeOf(off) >= (ulong)size, $"seed {seed}: block of {alloc.SizeOf(off)} for {size} bytes");
+                Assert.True(alloc.SizeOf(off) >= (ulong)size, $"block of {alloc.SizeOf(off)} for {size} bytes");
                 byte fill = (byte)rng.Next(256);
                 ks.Region.Bytes(off, size).Fill(fill);
                 live[off] = (size, fill);
@@ -148,19 +137,19 @@ public class ModelBasedTests(ITestOutputHelper output)
             Assert.Equal(audit.UsedBytes, alloc.UsedBytes);
             var spans = live.Select(kv => (Off: kv.Key, Size: alloc.SizeOf(kv.Key))).Concat(audit.FreeChunks.Select(f => (Off: f, Size: alloc.SizeOf(f)))).OrderBy(x => x.Off).ToList();
             for (int i = 1; i < spans.Count; i++)
-                Assert.True(spans[i - 1].Off + spans[i - 1].Size <= spans[i].Off, $"seed {seed}: block at {spans[i - 1].Off} overlaps {spans[i].Off}");
+                Assert.True(spans[i - 1].Off + spans[i - 1].Size <= spans[i].Off, $"block at {spans[i - 1].Off} overlaps {spans[i].Off}");
             ulong sum = live.Keys.Aggregate(baseline, (s, off) => s + alloc.SizeOf(off));
-            Assert.True(sum == alloc.UsedBytes, $"seed {seed}: live blocks hold {sum} bytes, allocator says {alloc.UsedBytes}");
+            Assert.True(sum == alloc.UsedBytes, $"live blocks hold {sum} bytes, allocator says {alloc.UsedBytes}");
             // Nobody else wrote into a live block (its first and last bytes, where a neighbour would spill).
             foreach (var (off, (size, fill)) in live)
             {
                 int edge = Math.Min(size, 64);
                 Assert.True(ks.Region.Bytes(off, edge).IndexOfAnyExcept(fill) < 0 && ks.Region.Bytes(off + (ulong)(size - edge), edge).IndexOfAnyExcept(fill) < 0,
-                    $"seed {seed}: block at {off} was overwritten");
+                    $"block at {off} was overwritten");
             }
         }
         foreach (ulong off in live.Keys.ToList()) alloc.Free(off);
         Assert.Equal(baseline, alloc.UsedBytes);
         alloc.Audit();
-    }
+    });
 }

@@ -32,30 +32,8 @@ public static unsafe class RegionAudit
                 Add(rec, $"db{db} record");
                 if (alloc.SizeOf(rec) < (ulong)(sizeof(RlKey) + r.KeyLen)) throw new InvalidOperationException($"record {rec} larger than its block");
                 if (r.ExpireMs >= 0) withTtl.Add(rec);
-                switch (r.Type)
-                {
-                    case RegionLayout.TypeString:
-                        if (r.Encoding == RegionLayout.EncInt) break;
-                        Add(r.Value, $"db{db} string value");
-                        if (ks.Region.At<RlStr>(r.Value).Len + (ulong)sizeof(RlStr) > alloc.SizeOf(r.Value))
-                            throw new InvalidOperationException($"string value {r.Value} larger than its block");
-                        break;
-                    case RegionLayout.TypeList:
-                        if (r.Encoding != RegionLayout.EncQuicklist) throw new InvalidOperationException($"list record {rec} has encoding {r.Encoding}");
-                        foreach (var (off, what) in new Quicklist(ks, -2).Blocks(r.Value)) Add(off, $"db{db} {what}");
-                        break;
-                    case RegionLayout.TypeZSet:
-                        foreach (var (off, what) in ZSetValues.AuditBlocks(ks, rec)) Add(off, $"db{db} {what}");
-                        break;
-                    case RegionLayout.TypeHash:
-                        foreach (var (off, what) in HashValues.Blocks(ks, rec)) Add(off, $"db{db} {what}");
-                        break;
-                    case RegionLayout.TypeSet:
-                        foreach (var (off, what) in SetValues.Blocks(ks, rec)) Add(off, $"db{db} {what}");
-                        break;
-                    default:
-                        throw new InvalidOperationException($"audit does not know value type {r.Type}");
-                }
+                var type = ks.Types[r.Type] ?? throw new InvalidOperationException($"audit does not know value type {r.Type}");
+                foreach (var (off, what) in type.Blocks(ks, rec)) Add(off, $"db{db} {what}");
             }
             var expires = ks.Expires(db).Entries().ToHashSet();
             if (!expires.SetEquals(withTtl))

@@ -20,7 +20,7 @@ namespace RedisLite.Tests;
 /// compared; after every step the touched key is compared in full (members, scores, encoding),
 /// and every few hundred steps the whole keyspace is compared and the region audited
 /// (skiplist spans/back links/order, index agreement, no leaked or overlapping block).
-/// REDISLITE_ZSET_SEED / REDISLITE_ZSET_STEPS replay or lengthen a run.
+/// REDISLITE_TEST_SEED / REDISLITE_TEST_STEPS replay or lengthen a run (<see cref="TestSeed"/>).
 /// </summary>
 public class ZSetModelTests(ITestOutputHelper output)
 {
@@ -28,21 +28,11 @@ public class ZSetModelTests(ITestOutputHelper output)
     private const int MaxEntries = 16, MaxValue = 12;
 
     [Fact]
-    public void RandomZSetOperationsMatchTheModel()
+    public void RandomZSetOperationsMatchTheModel() => TestSeed.Run(output, seed =>
     {
-        int seed = int.TryParse(Environment.GetEnvironmentVariable("REDISLITE_ZSET_SEED"), out int s) ? s : Random.Shared.Next();
-        int steps = int.TryParse(Environment.GetEnvironmentVariable("REDISLITE_ZSET_STEPS"), out int n) ? n : 100_000;
-        output.WriteLine($"seed {seed}, {steps} steps");
-        try
-        {
-            var stats = Run(seed, steps);
-            output.WriteLine(string.Join("\n", stats.Select(kv => $"{kv.Key}: {kv.Value}")));
-        }
-        catch (Exception e)
-        {
-            throw new Xunit.Sdk.XunitException($"zset model run failed with seed {seed} (replay: REDISLITE_ZSET_SEED={seed}):\n{e.Message}\n{e.StackTrace}");
-        }
-    }
+        var stats = Run(seed, TestSeed.Steps(100_000));
+        output.WriteLine(string.Join("\n", stats.Select(kv => $"{kv.Key}: {kv.Value}")));
+    });
 
     private static SortedDictionary<string, int> Run(int seed, int steps)
     {
@@ -191,7 +181,7 @@ public sealed class ZSetModel(int maxEntries, int maxValue)
         return l.ToArray();
     }
 
-    private static bool ParseScore(string s, out double d) => Commands.SortedSets.TryParseScore(B(s), out d);
+    private static bool ParseScore(string s, out double d) => Commands.ZSetScores.TryParseScore(B(s), out d);
 
     public object? Apply(string[] a)
     {
@@ -252,7 +242,7 @@ public sealed class ZSetModel(int maxEntries, int maxValue)
             }
             case "ZCOUNT":
             {
-                if (!Commands.SortedSets.TryParseScoreRange(B(a[2]), B(a[3]), out var range)) return Err("ERR min or max is not a float");
+                if (!Commands.ZSetScores.TryParseScoreRange(B(a[2]), B(a[3]), out var range)) return Err("ERR min or max is not a float");
                 if (isString) return WrongType;
                 return z == null ? 0L : (long)z.Scores.Values.Count(v => range.GteMin(v) && range.LteMax(v));
             }
@@ -276,7 +266,7 @@ public sealed class ZSetModel(int maxEntries, int maxValue)
             }
             case "ZREMRANGEBYSCORE":
             {
-                if (!Commands.SortedSets.TryParseScoreRange(B(a[2]), B(a[3]), out var range)) return Err("ERR min or max is not a float");
+                if (!Commands.ZSetScores.TryParseScoreRange(B(a[2]), B(a[3]), out var range)) return Err("ERR min or max is not a float");
                 if (isString) return WrongType;
                 if (z == null) return 0L;
                 var del = z.Scores.Where(kv => range.GteMin(kv.Value) && range.LteMax(kv.Value)).Select(kv => kv.Key).ToList();
@@ -457,7 +447,7 @@ public sealed class ZSetModel(int maxEntries, int maxValue)
         Func<List<(string Member, double Score)>, List<(string Member, double Score)>> pick;
         if (byScore)
         {
-            if (!Commands.SortedSets.TryParseScoreRange(B(min), B(max), out var range)) return Err("ERR min or max is not a float");
+            if (!Commands.ZSetScores.TryParseScoreRange(B(min), B(max), out var range)) return Err("ERR min or max is not a float");
             pick = s => Window(s.Where(x => range.GteMin(x.Score) && range.LteMax(x.Score)), rev, offset, limit, s.Count);
         }
         else if (byLex)

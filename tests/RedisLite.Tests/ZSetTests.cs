@@ -155,12 +155,12 @@ public class ZSetTests(ServerFixture f) : IClassFixture<ServerFixture>
             if (!double.IsFinite(d)) continue;
             foreach (string text in new[] { d.ToString("R", inv), d.ToString("E25", inv), d.ToString("G17", inv), (rng.Next(-100000, 100000) / 1000.0).ToString(inv) })
             {
-                Assert.True(Commands.SortedSets.TryParseScore(System.Text.Encoding.ASCII.GetBytes(text), out double got), text);
+                Assert.True(Commands.ZSetScores.TryParseScore(System.Text.Encoding.ASCII.GetBytes(text), out double got), text);
                 Assert.Equal(double.Parse(text, inv), got);
             }
         }
         foreach (var (text, ok) in new[] { ("1e400", false), ("-1e400", false), ("1e-400", false), (" 1", false), ("1 ", false), ("nan", false), ("", false),
                                            ("inf", true), ("-Infinity", true), ("0x10", true), (".5", true), ("5.", true), ("+3", true), ("1e", false), ("-0", true) })
-            Assert.True(Commands.SortedSets.TryParseScore(System.Text.Encoding.ASCII.GetBytes(text), out _) == ok, text);
+            Assert.True(Commands.ZSetScores.TryParseScore(System.Text.Encoding.ASCII.GetBytes(text), out _) == ok, text);
     }
 }
