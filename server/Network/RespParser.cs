@@ -76,7 +76,7 @@ public sealed class RespParser
     private ParseStatus ParseMultibulk(ReadOnlyMemory<byte> src, ref int pos, RespArgs args, long maxBulkLen, bool authenticated)
     {
         var span = src.Span;
-        int cr = span.Slice(pos).IndexOf((byte)'\r');
+        int cr = LineEnd(span.Slice(pos), (byte)'\r');
         if (cr < 0)
         {
             if (span.Length - pos > InlineMaxSize) return Fail("Protocol error: too big mbulk count string");
@@ -104,7 +104,7 @@ public sealed class RespParser
         int frame = pos;
         while (args.Count < count)
         {
-            int cr = p < span.Length ? span.Slice(p).IndexOf((byte)'\r') : -1;
+            int cr = p < span.Length ? LineEnd(span.Slice(p), (byte)'\r') : -1;
             if (cr < 0)
             {
                 if (span.Length - p > InlineMaxSize) return Fail("Protocol error: too big bulk count string");
@@ -144,7 +144,7 @@ public sealed class RespParser
 
     private ParseStatus ParseInline(ReadOnlySpan<byte> span, ref int pos, RespArgs args)
     {
-        int nl = span.Slice(pos).IndexOf((byte)'\n');
+        int nl = LineEnd(span.Slice(pos), (byte)'\n');
         if (nl < 0)
         {
             if (span.Length - pos > InlineMaxSize) return Fail("Protocol error: too big inline request");
@@ -233,6 +233,17 @@ public sealed class RespParser
             }
             ranges.Add((start, written - start));
         }
+    }
+
+    /// <summary>
+    /// Where the line ends (the index of <paramref name="end"/>), or -1 while it has not arrived.
+    /// Redis finds it with strchr on its query buffer, which stops at a NUL: a NUL before the line
+    /// end means "not there yet", so such a request stays pending until the line limits apply.
+    /// </summary>
+    private static int LineEnd(ReadOnlySpan<byte> s, byte end)
+    {
+        int i = s.IndexOfAny(end, (byte)0);
+        return i >= 0 && s[i] == end ? i : -1;
     }
 
     private static byte At(ReadOnlySpan<byte> s, int i) => i < s.Length ? s[i] : (byte)0;
