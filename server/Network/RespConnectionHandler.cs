@@ -27,17 +27,9 @@ public sealed class RespConnectionHandler(RedisServer server) : ConnectionHandle
 
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
+        // The listener admitted this connection under maxclients (RespListener).
         var output = connection.Transport.Output;
         var writer = new RespWriter(output);
-        Interlocked.Increment(ref server.Stats.ConnectionsReceived);
-        if (server.Clients.Count >= server.Config.MaxClients.Value)
-        {
-            Interlocked.Increment(ref server.Stats.RejectedConnections);
-            writer.Error("ERR max number of clients reached");
-            writer.Commit();
-            await output.FlushAsync();
-            return;
-        }
         var client = new Client(server.Clients.NextId(), server, connection, writer)
         {
             Authenticated = server.Config.RequirePass.Value.Length == 0,
@@ -60,6 +52,7 @@ public sealed class RespConnectionHandler(RedisServer server) : ConnectionHandle
         finally
         {
             server.Clients.Remove(client);
+            server.Clients.Departed();
             server.Monitors.Remove(client);
             if (client.Blocked != null)
                 lock (server.StoreLock) server.Blocking.RemoveClient(client);

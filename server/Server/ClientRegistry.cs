@@ -7,6 +7,23 @@ public sealed class ClientRegistry
 {
     private readonly ConcurrentDictionary<long, Client> _clients = new();
     private long _nextId;
+    // Connections admitted by the listener and not yet finished: counted from accept on, before
+    // the connection's handler registers its client, so a burst of connects cannot overshoot.
+    private long _admitted;
+
+    /// <summary>
+    /// Counts a just-accepted connection in, unless <paramref name="maxClients"/> are already
+    /// there (Redis's check in acceptCommonHandler); every true must be paired with <see cref="Departed"/>.
+    /// </summary>
+    public bool TryAdmit(long maxClients)
+    {
+        if (Interlocked.Increment(ref _admitted) <= maxClients) return true;
+        Interlocked.Decrement(ref _admitted);
+        return false;
+    }
+
+    /// <summary>An admitted connection has ended.</summary>
+    public void Departed() => Interlocked.Decrement(ref _admitted);
 
     public long NextId() => Interlocked.Increment(ref _nextId);
     public int Count => _clients.Count;

@@ -16,24 +16,32 @@ public sealed class TestServer : IDisposable
     public string Dir { get; }
     private readonly StringBuilder _log = new();
 
-    public TestServer(params string[] args) : this(null, null, args) { }
+    public TestServer(params string[] args) : this(null, null, null, args) { }
 
     /// <summary>A server whose <c>dir</c> is an existing directory (e.g. holding a dump to load).</summary>
-    public static TestServer InDir(string dir, params string[] args) => new(dir, null, args);
+    public static TestServer InDir(string dir, params string[] args) => new(dir, null, null, args);
 
     /// <summary>Starts the server with a redis.conf-style file as its first argument, then the usual options.</summary>
-    public static TestServer WithConfigFile(string configFile, params string[] args) => new(null, configFile, args);
+    public static TestServer WithConfigFile(string configFile, params string[] args) => new(null, configFile, null, args);
 
-    private TestServer(string? dir, string? configFile, string[] args)
+    /// <summary>Starts the server under <c>ulimit -n <paramref name="openFiles"/></c> (soft and hard), as a user's shell would.</summary>
+    public static TestServer WithOpenFilesLimit(int openFiles, params string[] args) => new(null, null, openFiles, args);
+
+    private TestServer(string? dir, string? configFile, int? openFiles, string[] args)
     {
         Port = FreePort();
         Dir = dir ?? Directory.CreateTempSubdirectory("redislite-test-").FullName;
-        var psi = new ProcessStartInfo("dotnet")
+        // With a limit, a shell sets it and then becomes the server (exec), so Process is the server itself.
+        var psi = new ProcessStartInfo(openFiles == null ? "dotnet" : "/bin/sh")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (openFiles != null)
+        {
+            foreach (var a in new[] { "-c", $"ulimit -n {openFiles} && exec \"$@\"", "sh", "dotnet" }) psi.ArgumentList.Add(a);
+        }
         psi.ArgumentList.Add(ServerDll);
         if (configFile != null) psi.ArgumentList.Add(configFile);
         foreach (var a in new[] { "--port", Port.ToString(), "--dir", Dir, "--enable-debug-command", "yes" }.Concat(args))
@@ -81,6 +89,18 @@ public sealed class TestServer : IDisposable
     }
 
     public RespClient Client() => new(Port);
+
+    /// <summary>The server's resident set size in KiB (VmRSS).</summary>
+    public long RssKb()
+    {
+        foreach (var line in File.ReadLines($"/proc/{Process.Id}/status"))
+            if (line.StartsWith("VmRSS:"))
+                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
+        throw new InvalidOperationException("no VmRSS");
+    }
+
+    /// <summary>How many file descriptors the server process has open.</summary>
+    public int OpenFileDescriptors() => Directory.GetFiles($"/proc/{Process.Id}/fd").Length;
 
     public StackExchange.Redis.ConnectionMultiplexer Multiplexer() =>
         StackExchange.Redis.ConnectionMultiplexer.Connect($"127.0.0.1:{Port},allowAdmin=true,abortConnect=false,connectTimeout=10000,syncTimeout=10000");
