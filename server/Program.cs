@@ -158,9 +158,10 @@ public static class Program
         builder.Services.AddSingleton<IConnectionListenerFactory>(new RespListenerFactory(new SocketConnectionFactoryOptions
         {
             UnsafePreferInlineScheduling = true,
-            // The read pipe may hold a whole query buffer; the handler enforces the limit itself
-            // (a smaller pipe limit would stall a frame larger than it forever).
-            MaxReadBufferSize = config.ClientQueryBufferLimit.Value + 1,
+            // What the transport reads ahead of the handler. A frame bigger than this moves into the
+            // client's own query buffer as it arrives (RespConnectionHandler), so this bounds only
+            // the unread input of a client whose commands wait, not the size of a request.
+            MaxReadBufferSize = RespConnectionHandler.TransportReadAhead,
             MaxWriteBufferSize = 64 * 1024,
         }, (int)config.TcpBacklog.Value, server));
         builder.WebHost.UseKestrelCore().ConfigureKestrel(k =>

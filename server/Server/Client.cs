@@ -49,8 +49,12 @@ public sealed class Client
     public RespParser Parser { get; } = new();
     public RespWriter Writer { get; }
     public CommandContext Context { get; }
-    /// <summary>Bytes waiting in the read buffer (INFO client_recent_max_input_buffer, CLIENT LIST qbuf).</summary>
+    /// <summary>Input received and not yet executed, wherever it is held (INFO client_recent_max_input_buffer, CLIENT LIST qbuf).</summary>
     public long QueryBufferBytes { get; set; }
+    /// <summary>The input a frame spanning reads is gathered in (see <see cref="QueryBuffer"/>).</summary>
+    public QueryBuffer Query { get; } = new();
+    /// <summary>Unexecuted input still held by the transport's read pipe (parsed in place).</summary>
+    public long TransportInputBytes { get; set; }
 
     private readonly ConnectionContext? _connection;
 
