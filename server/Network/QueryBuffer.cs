@@ -11,8 +11,9 @@ namespace RedisLite.Network;
 /// <para>
 /// When the frame's size is known (a bulk's declared length) the buffer is sized for it at once,
 /// so a big value is copied once; otherwise it doubles. Up to <see cref="PooledMax"/> bytes the
-/// memory comes from the array pool; beyond, it is a <see cref="NativeBuffer"/>, unmapped as soon
-/// as the buffer is drained or the client goes, so big buffers return to the kernel.
+/// memory comes from the array pool; beyond, it is a <see cref="NativeBuffer"/>. Either goes back
+/// as soon as the buffer is drained or the client goes, so big buffers return to the kernel and an
+/// idle client holds none.
 /// </para>
 /// </summary>
 public sealed class QueryBuffer : IDisposable
@@ -55,8 +56,8 @@ public sealed class QueryBuffer : IDisposable
         _start += count;
         if (_start < _end) return;
         _start = _end = 0;
-        // A drained big buffer goes back now; a small one is kept while the frames keep spanning reads.
-        if (_memory.Length > PooledMax) Release();
+        // Drained, it goes back (a big one to the kernel): an idle client holds no query buffer.
+        Release();
     }
 
     private void MakeRoom(int extra, long frameBytes)

@@ -116,7 +116,11 @@ public sealed class RespConnectionHandler(RedisServer server) : ConnectionHandle
                     counted = 0;
                     client.TransportInputBytes = 0;
                     // The rest of a frame whose size is known: nothing to parse until it is all here.
-                    if (query.Length < needed && !result.IsCompleted) continue;
+                    if (query.Length < needed && !result.IsCompleted)
+                    {
+                        server.Clients.UpdateMemory(client);
+                        continue;
+                    }
                     mem = query.Unexecuted;
                 }
 
@@ -132,6 +136,8 @@ public sealed class RespConnectionHandler(RedisServer server) : ConnectionHandle
                     try
                     {
                         incomplete = RunBatch(client, mem, ref pos, ref close, out needed);
+                        // What is left is all it holds now (while it flushes, or waits blocked).
+                        client.QueryBufferBytes = mem.Length - pos;
                         if (client.Writer.BytesWritten > 0) Interlocked.Increment(ref server.Stats.WritesProcessed);
                         // MONITOR ran in this batch: register before its +OK goes out, so every command
                         // the client can send after seeing it is fed (a RESET completes the old queue).
@@ -148,7 +154,21 @@ public sealed class RespConnectionHandler(RedisServer server) : ConnectionHandle
                         }
                         // Closed for its output buffer limits (or killed meanwhile): its replies are dropped.
                         if (client.Killed) return;
-                        flush = await output.FlushAsync();
+                        var flushing = output.FlushAsync();
+                        if (flushing.IsCompleted) flush = flushing.GetAwaiter().GetResult();
+                        else
+                        {
+                            // The client is not taking its replies: the cron watches its output meanwhile.
+                            client.AwaitingFlush = true;
+                            try
+                            {
+                                flush = await flushing;
+                            }
+                            finally
+                            {
+                                client.AwaitingFlush = false;
+                            }
+                        }
                     }
                     finally
                     {
@@ -179,6 +199,7 @@ public sealed class RespConnectionHandler(RedisServer server) : ConnectionHandle
                 }
                 else query.Consumed(pos);
                 client.QueryBufferBytes = query.Length + client.TransportInputBytes;
+                server.Clients.UpdateMemory(client);
                 if (result.IsCompleted) return;
             }
         }
@@ -216,6 +237,7 @@ public sealed class RespConnectionHandler(RedisServer server) : ConnectionHandle
             client.Writer.Commit();
             server.Stats.NetOutputBytes += client.Writer.BytesWritten;
             client.LastInteractionMs = Environment.TickCount64;
+            OutputBufferLimits.Enforce(server, client);
         }
         return !client.Killed;
     }
@@ -248,9 +270,10 @@ public sealed class RespConnectionHandler(RedisServer server) : ConnectionHandle
         {
             // Reset under the lock: a monitor's pump also writes (and counts) under it.
             client.Writer.ResetCounter();
+            bool limited = server.Config.ClientOutputBufferLimit[client.Class].Active;
             try
             {
-                return RunLocked(client, mem, ref pos, ref close, ref needed, maxBulk);
+                return RunLocked(client, mem, ref pos, ref close, ref needed, maxBulk, limited);
             }
             finally
             {
@@ -260,7 +283,7 @@ public sealed class RespConnectionHandler(RedisServer server) : ConnectionHandle
         }
     }
 
-    private bool RunLocked(Client client, ReadOnlyMemory<byte> mem, ref int pos, ref bool close, ref long needed, long maxBulk)
+    private bool RunLocked(Client client, ReadOnlyMemory<byte> mem, ref int pos, ref bool close, ref long needed, long maxBulk, bool limited)
     {
         while (pos < mem.Length)
         {
@@ -288,6 +311,12 @@ public sealed class RespConnectionHandler(RedisServer server) : ConnectionHandle
                 return false;
             }
             server.Executor.Execute(client);
+            // Redis checks the limits as replies are added; closed, the client runs nothing more.
+            if (limited && OutputBufferLimits.Enforce(server, client))
+            {
+                close = true;
+                return false;
+            }
             if (client.Blocked != null) return false; // the rest waits until it is unblocked
             if (client.CloseAfterReply)
             {
@@ -317,6 +346,7 @@ public sealed class RespConnectionHandler(RedisServer server) : ConnectionHandle
                         client.Writer.Raw(line);
                         client.Writer.Commit();
                         server.Stats.NetOutputBytes += line.Length;
+                        if (OutputBufferLimits.Enforce(server, client)) return;
                     }
                     await output.FlushAsync();
                 }

@@ -46,9 +46,18 @@ public sealed class RespParser
     private long _pendingTotal;
     private int _pendingOffset;
     private int _pendingParsed;
+    // Where the bytes not yet turned into arguments start (past the pending bulk's header, once read).
+    private int _pendingUnparsed;
 
     /// <summary>Total bytes from the frame start the parser needs before it can progress (0 if unknown).</summary>
     public long NeededBytes { get; private set; }
+
+    /// <summary>
+    /// Bytes at the start of a pending multibulk frame that Redis would already have turned into
+    /// arguments (headers and complete bulks): CLIENT LIST shows those as argv-mem, not qbuf.
+    /// 0 when no frame is pending or for an inline line.
+    /// </summary>
+    public int PendingParsedBytes => _pendingTotal > 0 ? _pendingUnparsed : 0;
 
     /// <summary>The protocol error, without the "ERR " prefix; one char per byte (Latin-1), as Redis prints raw bytes.</summary>
     public string? Error { get; private set; }
@@ -108,9 +117,9 @@ public sealed class RespParser
             if (cr < 0)
             {
                 if (span.Length - p > InlineMaxSize) return Fail("Protocol error: too big bulk count string");
-                return Pending(frame, p, count, args);
+                return Pending(frame, p, p, count, args);
             }
-            if (p + cr + 1 >= span.Length) return Pending(frame, p, count, args);
+            if (p + cr + 1 >= span.Length) return Pending(frame, p, p, count, args);
             if (span[p] != '$')
                 return Fail($"Protocol error: expected '$', got '{(char)span[p]}'");
             if (!StringValues.TryParseCanonicalInt(span.Slice(p + 1, cr - 1), out long len) || len < 0 || len > maxBulkLen)
@@ -123,7 +132,7 @@ public sealed class RespParser
                 // Tell the reader how much this frame needs at least, so it does not look at a
                 // large bulk again on every arriving segment.
                 NeededBytes = (long)(data - frame) + len + 2;
-                return Pending(frame, p, count, args);
+                return Pending(frame, p, data, count, args);
             }
             // Like Redis, the two bytes after the data are skipped unchecked.
             args.Add(data - frame, (int)len);
@@ -134,10 +143,11 @@ public sealed class RespParser
         return ParseStatus.Command;
     }
 
-    private ParseStatus Pending(int frame, int p, long count, RespArgs args)
+    private ParseStatus Pending(int frame, int p, int unparsed, long count, RespArgs args)
     {
         _pendingTotal = count;
         _pendingOffset = p - frame;
+        _pendingUnparsed = unparsed - frame;
         _pendingParsed = args.Count;
         return ParseStatus.Incomplete;
     }

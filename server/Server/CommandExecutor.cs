@@ -21,6 +21,7 @@ public sealed class CommandExecutor(RedisServer server)
         var cmd = CommandTable.Lookup(args[0]);
         if (cmd == null)
         {
+            client.LastCommand = "NULL";
             RejectUnknown(client);
             return;
         }
@@ -29,11 +30,15 @@ public sealed class CommandExecutor(RedisServer server)
             var sub = CommandTable.LookupSub(cmd, args[1]);
             if (sub == null)
             {
+                client.LastCommand = "NULL";
                 Reject(client, cmd, Errors.UnknownSubcommand(args.Str(1), cmd.Name));
                 return;
             }
             cmd = sub;
         }
+        // As Redis's processCommand sets c->lastcmd: before the checks, so a command refused for
+        // its arity still shows, and CLIENT LIST shows itself as the caller's command.
+        client.LastCommand = cmd.Name;
         if (!cmd.ArityAccepts(args.Count))
         {
             Reject(client, cmd, Errors.WrongArgs(cmd.Name));
@@ -71,6 +76,7 @@ public sealed class CommandExecutor(RedisServer server)
         server.Keyspace.NowMs = server.ClockMs();
         ctx.Begin(cmd);
         long start = Stopwatch.GetTimestamp();
+        client.Executing = true;
         try
         {
             cmd.Handler!(ctx);
@@ -78,6 +84,10 @@ public sealed class CommandExecutor(RedisServer server)
         catch (RegionFullException)
         {
             ctx.Error(Errors.Oom);
+        }
+        finally
+        {
+            client.Executing = false;
         }
         cmd.Stats.Microseconds += (Stopwatch.GetTimestamp() - start) / TicksPerMicro;
         // Clients blocked on keys this command made ready are served now, before any other
@@ -90,7 +100,6 @@ public sealed class CommandExecutor(RedisServer server)
         ulong used = server.UsedMemory;
         if (used > server.Stats.PeakMemory) server.Stats.PeakMemory = used;
         server.Stats.CommandsProcessed++;
-        client.LastCommand = cmd.Name;
         client.LastInteractionMs = Environment.TickCount64;
     }
 

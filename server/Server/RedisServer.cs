@@ -95,8 +95,8 @@ public sealed class RedisServer : IDisposable
     /// <summary>Virtual size reserved when maxmemory is 0: far beyond RAM, committed only as touched.</summary>
     public const ulong DefaultReservation = 256UL << 30;
 
-    /// <summary>Bytes of the region in use (INFO used_memory).</summary>
-    public ulong UsedMemory => Keyspace.Alloc.UsedBytes;
+    /// <summary>INFO used_memory: the region's bytes in use plus what clients' buffers hold, as Redis counts both.</summary>
+    public ulong UsedMemory => Keyspace.Alloc.UsedBytes + (ulong)Math.Max(0, Clients.MemoryBytes);
 
     /// <summary>used_memory_startup: the empty keyspace's own bytes (database headers, indexes).</summary>
     public ulong UsedMemoryStartup { get; }

@@ -118,7 +118,7 @@ public class RespParserTests
         query.Consumed(1234);
         query.Append(Sequence([new byte[] { 1, 2, 3 }]), 0);
         Assert.Equal(all.Skip(1234).Concat(new byte[] { 1, 2, 3 }).ToArray(), query.Unexecuted.ToArray());
-        // Drained, a buffer past the pooled size goes back at once.
+        // Drained, the buffer goes back at once.
         Assert.True(query.Capacity > QueryBuffer.PooledMax);
         query.Consumed(query.Length);
         Assert.Equal(0, query.Capacity);
