@@ -16,6 +16,7 @@ namespace RedisLite.Network;
 public static class TransportBacklog
 {
     private const string DefaultWriter = "System.IO.Pipelines.Pipe+DefaultPipeWriter, System.IO.Pipelines";
+    private static readonly Type? DefaultWriterType = Type.GetType(DefaultWriter);
     private static volatile bool _unavailable;
 
     /// <summary>Bytes written to <paramref name="output"/> and not yet taken by the socket.</summary>
@@ -27,7 +28,7 @@ public static class TransportBacklog
     /// <summary>Bytes flushed to the transport that the socket has not taken yet.</summary>
     public static long Unsent(PipeWriter output)
     {
-        if (_unavailable || output.GetType().FullName != "System.IO.Pipelines.Pipe+DefaultPipeWriter") return 0;
+        if (_unavailable || output.GetType() != DefaultWriterType) return 0;
         try
         {
             return Length(PipeOf(output));
