@@ -9,9 +9,11 @@ namespace RedisLite.Server;
 /// server runs out of descriptors and accept fails (EMFILE) instead of refusing clients politely.
 /// <para>
 /// The reserve is Redis's CONFIG_MIN_RESERVED_FDS (32: listeners, files, the snapshot child's
-/// pipe) plus the descriptors the .NET runtime holds itself, which Redis has no equivalent of:
-/// the runtime keeps every loaded assembly open (two descriptors each), about 130 once the host
-/// runs. They are counted once the host is started (<see cref="MeasureReserve"/>).
+/// pipe) plus the descriptors the process holds besides clients, which Redis has no equivalent
+/// of: the .NET runtime keeps every loaded assembly open (two descriptors each), 132 once the host
+/// runs, and the listener holds 16 spares (<see cref="Network.SpareDescriptors"/>). They are
+/// counted once the host is started (<see cref="MeasureReserve"/>): under ulimit -n 256, 180 are
+/// reserved and maxclients becomes 76 (Redis: 224).
 /// </para>
 /// </summary>
 public static partial class OpenFilesLimit
@@ -89,7 +91,7 @@ public static partial class OpenFilesLimit
             return 0;
         }
         long fits = (long)best - Reserved;
-        Log.Notice($"The .NET runtime holds {Reserved - MinReservedFds} file descriptors of its own: {Reserved} are kept out of maxclients' share of the open files limit.");
+        Log.Notice($"The process holds {Reserved - MinReservedFds} file descriptors besides its clients (the .NET runtime's and spares): {Reserved} are kept out of maxclients' share of the open files limit.");
         Log.Warning($"You requested maxclients of {maxclients} requiring at least {maxfiles} max file descriptors.");
         Log.Warning($"Server can't set maximum open files to {maxfiles} because of OS error: {Marshal.GetPInvokeErrorMessage(setError)}.");
         Log.Warning($"Current maximum open files is {best}. maxclients has been reduced to {fits} to compensate for low ulimit. If you need higher maxclients increase 'ulimit -n'.");
