@@ -47,7 +47,9 @@ public sealed class ClientRegistry
     /// Memory held for clients' buffers (query buffers, input held by the transport, pending
     /// output), as last reported: O(1), so used_memory can include it after every command.
     /// </summary>
-    public long MemoryBytes => Interlocked.Read(ref _memory);
+    // A plain read (64-bit loads are atomic here): Interlocked.Read is a locked compare-exchange,
+    // and used_memory is read after every command, from every connection's thread.
+    public long MemoryBytes => Volatile.Read(ref _memory);
 
     /// <summary>
     /// Brings <paramref name="c"/>'s share of <see cref="MemoryBytes"/> up to date. Its connection
