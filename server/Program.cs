@@ -56,6 +56,10 @@ public static class Program
         }
         config.Dir.Value = dir;
         WorkingDirectory.Wire(config);
+        // Refuse a limit too small to even build the host before building it (it would fail
+        // loading an assembly); the real reserve is measured once the host runs.
+        OpenFilesLimit.MeasureReserve(toCome: OpenFilesLimit.HostStartupDescriptors);
+        if (!OpenFilesLimit.CanStart(config.MaxClients.Value)) return 1;
         using var server = new RedisServer(config, configFile);
         Log.Notice($"RedisLite version={ServerInfo.RedisVersion}, bits=64, pid={Environment.ProcessId}, just started");
         Log.Notice(configFile == null ? "Configuration loaded (embedded defaults and command line)" : $"Configuration loaded from {configFile}");
@@ -92,6 +96,11 @@ public static class Program
             return 1;
         }
         server.ActualPort = (int)config.Port.Value;
+        if (!FitMaxClientsToOpenFilesLimit(config))
+        {
+            app.StopAsync().Wait(TimeSpan.FromSeconds(2));
+            return 1;
+        }
         try
         {
             Persistence.DatasetLoader.LoadDump(server);
@@ -112,21 +121,40 @@ public static class Program
         return 0;
     }
 
+    /// <summary>
+    /// Redis's adjustOpenFilesLimit at startup, and again whenever CONFIG SET raises maxclients
+    /// (refused, naming what fits, when the limit cannot follow). False: too few descriptors to run.
+    /// </summary>
+    private static bool FitMaxClientsToOpenFilesLimit(ServerConfig config)
+    {
+        OpenFilesLimit.MeasureReserve();
+        long fits = OpenFilesLimit.Adjust(config.MaxClients.Value);
+        if (fits == 0) return false;
+        config.MaxClients.Value = fits;
+        config.MaxClients.Apply = _ =>
+        {
+            long wanted = config.MaxClients.Value;
+            long possible = OpenFilesLimit.Adjust(wanted);
+            return possible == wanted ? null : $"The operating system is not able to handle the specified number of clients, try with {possible}";
+        };
+        return true;
+    }
+
     private static WebApplication BuildHost(RedisServer server, ServerConfig config)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(server);
-        builder.WebHost.UseSockets(o =>
+        // Kestrel's socket connections, accepted by RedisLite's own listener (RespListenerFactory says why).
+        builder.Services.AddSingleton<IConnectionListenerFactory>(new RespListenerFactory(new SocketConnectionFactoryOptions
         {
-            o.UnsafePreferInlineScheduling = true;
-            o.NoDelay = true;
-            o.Backlog = (int)config.TcpBacklog.Value;
-            // The read pipe may hold a whole query buffer; the handler enforces the limit itself
-            // (a smaller pipe limit would stall a frame larger than it forever).
-            o.MaxReadBufferSize = config.ClientQueryBufferLimit.Value + 1;
-            o.MaxWriteBufferSize = 64 * 1024;
-        });
+            UnsafePreferInlineScheduling = true,
+            // What the transport reads ahead of the handler. A frame bigger than this moves into the
+            // client's own query buffer as it arrives (RespConnectionHandler), so this bounds only
+            // the unread input of a client whose commands wait, not the size of a request.
+            MaxReadBufferSize = RespConnectionHandler.TransportReadAhead,
+            MaxWriteBufferSize = 64 * 1024,
+        }, (int)config.TcpBacklog.Value, server));
         builder.WebHost.UseKestrelCore().ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;

@@ -88,6 +88,7 @@ public static class ConfigCommands
         {
             if (p.Apply?.Invoke(old) is { } err)
             {
+                Server.Log.Warning($"Failed applying new configuration. Possibly related to new {p.Name} setting. Restoring previous settings.");
                 Restore(applied);
                 ctx.Error($"ERR CONFIG SET failed (possibly related to argument '{p.Name}') - {err}");
                 return;

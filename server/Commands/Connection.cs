@@ -207,15 +207,35 @@ public static class Connection
 
     public static void ClientInfo(CommandContext ctx) => ctx.Reply.Verbatim(Describe(ctx.Server, ctx.Client) + "\n");
 
-    /// <summary>One CLIENT LIST line with Redis 7.0's fields.</summary>
+    /// <summary>
+    /// One CLIENT LIST line with Redis 7.0's fields. The buffer fields keep Redis's meaning on
+    /// RedisLite's buffers: qbuf is input received and not yet turned into arguments, qbuf-free
+    /// what the client's query buffer has allocated beyond it (0 when it holds none: input is
+    /// parsed where the transport put it), argv-mem the arguments of the command it runs, is
+    /// blocked in or is receiving; obl is reply bytes not yet flushed to the transport, omem those
+    /// flushed and not yet sent (the transport's output is made of <see cref="OutputBlock"/>-byte
+    /// blocks, counted as oll), tot-mem what <see cref="Client.MemoryUsage"/> counts. rbs/rbp
+    /// (Redis's reply buffer) have no counterpart: replies go straight into the transport.
+    /// </summary>
     public static string Describe(RedisServer server, Client c)
     {
         long now = Environment.TickCount64;
+        long unflushed = c.Writer.Gathered, unsent = 0;
+        if (c.Output is { } output)
+        {
+            unflushed += Network.TransportBacklog.Unflushed(output);
+            unsent = Network.TransportBacklog.Unsent(output);
+        }
+        long qbufFree = Math.Max(0, c.Query.Capacity - c.Query.Length);
         return $"id={c.Id} addr={c.RemoteAddress} laddr={c.LocalAddress} fd=8 name={c.Name ?? ""} " +
                $"age={(now - c.CreatedMs) / 1000} idle={(now - c.LastInteractionMs) / 1000} flags={c.FlagLetters} db={c.Db} " +
-               $"sub=0 psub=0 ssub=0 multi=-1 qbuf={c.QueryBufferBytes} qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 " +
-               $"tot-mem=0 events=r cmd={c.LastCommand} user={c.User} redir=-1 resp={c.Writer.Protocol}";
+               $"sub=0 psub=0 ssub=0 multi=-1 qbuf={c.UnparsedInput} qbuf-free={qbufFree} argv-mem={c.ArgvBytes} multi-mem=0 rbs=0 rbp=0 " +
+               $"obl={unflushed} oll={(unsent + OutputBlock - 1) / OutputBlock} omem={unsent} tot-mem={c.MemoryUsage} " +
+               $"events={(unflushed + unsent > 0 ? "rw" : "r")} cmd={c.LastCommand} user={c.User} redir=-1 resp={c.Writer.Protocol}";
     }
+
+    /// <summary>The size of the memory pool blocks Kestrel's transport buffers output in.</summary>
+    private const long OutputBlock = 4096;
 
     /// <summary>CLIENT KILL ip:port, or the filter form (ID, TYPE, USER, ADDR, LADDR, SKIPME).</summary>
     public static void ClientKill(CommandContext ctx)

@@ -100,14 +100,19 @@ public static class InfoCommand
 
     private static void Clients(InfoText info, RedisServer server)
     {
-        long maxInput = 0;
-        foreach (var c in server.Clients.All) maxInput = Math.Max(maxInput, c.QueryBufferBytes);
+        // The biggest input and output buffers held now (Redis keeps the peak of the last seconds).
+        long maxInput = 0, maxOutput = 0;
+        foreach (var c in server.Clients.All)
+        {
+            maxInput = Math.Max(maxInput, c.Query.Capacity + c.TransportInputBytes);
+            maxOutput = Math.Max(maxOutput, c.PendingOutput);
+        }
         info.Section("Clients");
         info.Field("connected_clients", (long)server.Clients.Count);
         info.Field("cluster_connections", 0L);
         info.Field("maxclients", server.Config.MaxClients.Value);
         info.Field("client_recent_max_input_buffer", maxInput);
-        info.Field("client_recent_max_output_buffer", 0L);
+        info.Field("client_recent_max_output_buffer", maxOutput);
         info.Field("blocked_clients", (long)server.Blocking.BlockedCount);
         info.Field("tracking_clients", 0L);
         info.Field("clients_in_timeout_table", (long)server.Blocking.InTimeoutTable);
@@ -127,7 +132,9 @@ public static class InfoCommand
         ulong indexBytes = 0;
         for (int db = 0; db < ks.DbCount; db++)
             indexBytes += (ks.Keys(db).BucketCount + ks.Expires(db).BucketCount) * sizeof(ulong);
-        ulong overhead = Math.Min(used, startup + indexBytes);
+        // Clients' buffers are overhead too (mem_clients_normal), as in Redis.
+        ulong clients = (ulong)Math.Max(0, server.Clients.MemoryBytes);
+        ulong overhead = Math.Min(used, startup + indexBytes + clients);
         ulong dataset = used - overhead;
         ulong net = used > startup ? used - startup : 1;
         // The allocator's view: allocated = in use, active = carved from the data area, resident = the region's touched pages.
@@ -170,7 +177,10 @@ public static class InfoCommand
         info.Field("rss_overhead_bytes", rss - regionRss);
         info.Field("mem_fragmentation_ratio", Ratio((ulong)rss, used));
         info.Field("mem_fragmentation_bytes", rss - (long)used);
-        foreach (var f in new[] { "mem_not_counted_for_evict", "mem_replication_backlog", "mem_total_replication_buffers", "mem_clients_slaves", "mem_clients_normal", "mem_cluster_links", "mem_aof_buffer" })
+        foreach (var f in new[] { "mem_not_counted_for_evict", "mem_replication_backlog", "mem_total_replication_buffers", "mem_clients_slaves" })
+            info.Field(f, 0L);
+        info.Field("mem_clients_normal", clients);
+        foreach (var f in new[] { "mem_cluster_links", "mem_aof_buffer" })
             info.Field(f, 0L);
         info.Field("mem_allocator", "region");
         info.Field("active_defrag_running", 0L);

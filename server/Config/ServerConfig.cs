@@ -20,6 +20,7 @@ public sealed class ServerConfig
     public readonly StringConfig RequirePass = new("requirepass", "", ConfigFlags.Sensitive);
     public readonly NumberConfig ProtoMaxBulkLen = new("proto-max-bulk-len", 512 * Mb, 1024 * 1024, long.MaxValue, memory: true);
     public readonly NumberConfig ClientQueryBufferLimit = new("client-query-buffer-limit", Gb, 1024 * 1024, long.MaxValue, memory: true);
+    public readonly OutputBufferLimitConfig ClientOutputBufferLimit = new("client-output-buffer-limit");
 
     // General
     public readonly NumberConfig Databases = new("databases", 16, 1, int.MaxValue, flags: ConfigFlags.Immutable);

@@ -33,6 +33,17 @@ public sealed class RespArgs
     /// <summary>Keeps the ranges but reads them from <paramref name="source"/> (the same bytes, moved: a frame resumed in a new read buffer).</summary>
     public void Rebase(ReadOnlyMemory<byte> source) => Source = source;
 
+    /// <summary>Bytes of all arguments (CLIENT LIST argv-mem).</summary>
+    public long TotalLength
+    {
+        get
+        {
+            long total = 0;
+            for (int i = 0; i < Count; i++) total += _len[i];
+            return total;
+        }
+    }
+
     public void Add(int start, int length)
     {
         if (Count == _start.Length)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Connections;
 using RedisLite.Server;
@@ -10,34 +11,34 @@ namespace RedisLite.Network;
 /// them, executes the batch under one acquisition of the store lock, writes the replies into the
 /// PipeWriter and flushes once. A batch whose replies pass <see cref="FlushThreshold"/> is cut so
 /// the flush (which waits while the client is not reading) happens outside the lock; while it
-/// waits nothing more is parsed, and the transport holds at most the query buffer limit of unread
-/// input, so a client that never reads has bounded memory. A frame still arriving is not parsed
-/// again until the bytes it declared are there (<see cref="RespParser.NeededBytes"/>), and is
-/// resumed rather than re-parsed when it is (see <see cref="RespParser"/>, <see cref="ContiguousReadBuffer"/>).
+/// waits nothing more is parsed, and the transport holds at most <see cref="TransportReadAhead"/>
+/// of unread input, so a client that never reads has bounded memory. A frame still arriving moves
+/// into the client's <see cref="QueryBuffer"/>, is not parsed again until the bytes it declared
+/// are there (<see cref="RespParser.NeededBytes"/>), and is resumed rather than re-parsed when it
+/// is (see <see cref="RespParser"/>). The live client-query-buffer-limit bounds what a client holds.
 /// A protocol error gets Redis's error text and closes the connection; nothing else is touched.
 /// </summary>
 public sealed class RespConnectionHandler(RedisServer server) : ConnectionHandler
 {
     private const int FlushThreshold = 64 * 1024;
 
-    // The transport stops reading past the query buffer limit in force at startup (Program sets
-    // its read buffer from it), and a frame is parsed from one array: a frame larger than either
-    // could never complete, so the effective limit is the smallest of them and the live setting.
-    private readonly long _readLimit = Math.Min(server.Config.ClientQueryBufferLimit.Value, Array.MaxLength);
+    /// <summary>
+    /// How much input the transport reads ahead of this handler (its read pipe's pause threshold).
+    /// Bytes waiting there are bounded by it, whatever the size of a request: a larger frame moves
+    /// into the client's <see cref="QueryBuffer"/> as it arrives. A client whose commands wait (its
+    /// replies are not being read) thus holds at most this much unread input; the rest waits in the
+    /// kernel's socket buffers.
+    /// </summary>
+    public const int TransportReadAhead = 256 * 1024;
+
+    // Larger unexecuted input is moved into the query buffer rather than parsed in the pipe.
+    private const int InPlaceMax = 64 * 1024;
 
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
+        // The listener admitted this connection under maxclients (RespListener).
         var output = connection.Transport.Output;
         var writer = new RespWriter(output);
-        Interlocked.Increment(ref server.Stats.ConnectionsReceived);
-        if (server.Clients.Count >= server.Config.MaxClients.Value)
-        {
-            Interlocked.Increment(ref server.Stats.RejectedConnections);
-            writer.Error("ERR max number of clients reached");
-            writer.Commit();
-            await output.FlushAsync();
-            return;
-        }
         var client = new Client(server.Clients.NextId(), server, connection, writer)
         {
             Authenticated = server.Config.RequirePass.Value.Length == 0,
@@ -68,6 +69,8 @@ public sealed class RespConnectionHandler(RedisServer server) : ConnectionHandle
         finally
         {
             server.Clients.Remove(client);
+            server.Clients.Departed();
+            client.Query.Dispose();
             server.Monitors.Remove(client);
             if (client.Blocked != null)
                 lock (server.StoreLock) server.Blocking.RemoveClient(client);
@@ -76,9 +79,9 @@ public sealed class RespConnectionHandler(RedisServer server) : ConnectionHandle
 
     private async Task ServeAsync(Client client, PipeReader input, PipeWriter output)
     {
-        using var contiguous = new ContiguousReadBuffer();
-        long needed = 0;
-        long counted = 0; // bytes of the unconsumed buffer already added to total_net_input_bytes
+        var query = client.Query;
+        long needed = 0;  // bytes the frame at the start of the unexecuted input needs in all (0: unknown)
+        long counted = 0; // bytes of the pipe's unconsumed buffer already added to total_net_input_bytes
         try
         {
             while (!client.Killed)
@@ -92,18 +95,42 @@ public sealed class RespConnectionHandler(RedisServer server) : ConnectionHandle
                 counted = buffer.Length;
                 // Like Redis, any bytes count as interaction: a slow upload of a big value is not idle.
                 client.LastInteractionMs = Environment.TickCount64;
-                client.QueryBufferBytes = buffer.Length;
-                if (buffer.Length >= QueryBufferLimit)
+                long held = query.Length + buffer.Length;
+                client.QueryBufferBytes = held;
+                if (held > QueryBufferLimit)
                 {
-                    LogQueryBufferLimit(client, buffer.Length);
+                    LogQueryBufferLimit(client, query.IsEmpty ? buffer.Slice(0, Math.Min(buffer.Length, 64)).ToArray() : query.Unexecuted);
                     return;
                 }
-                if (buffer.Length < needed && !result.IsCompleted)
+
+                // Small commands are parsed where the transport put them; a frame that spans reads
+                // moves into the client's query buffer as it arrives, so the pipe never holds much.
+                bool inPlace = query.IsEmpty && buffer.IsSingleSegment && buffer.Length <= InPlaceMax && needed <= InPlaceMax;
+                ReadOnlyMemory<byte> mem;
+                if (inPlace)
                 {
-                    input.AdvanceTo(buffer.Start, buffer.End);
-                    continue;
+                    if (buffer.Length < needed && !result.IsCompleted)
+                    {
+                        input.AdvanceTo(buffer.Start, buffer.End);
+                        continue;
+                    }
+                    mem = buffer.First;
+                    client.TransportInputBytes = buffer.Length;
                 }
-                var mem = contiguous.View(buffer);
+                else
+                {
+                    query.Append(buffer, needed);
+                    input.AdvanceTo(buffer.End);
+                    counted = 0;
+                    client.TransportInputBytes = 0;
+                    // The rest of a frame whose size is known: nothing to parse until it is all here.
+                    if (query.Length < needed && !result.IsCompleted)
+                    {
+                        server.Clients.UpdateMemory(client);
+                        continue;
+                    }
+                    mem = query.Unexecuted;
+                }
 
                 int pos = 0;
                 bool close = false;
@@ -117,6 +144,8 @@ public sealed class RespConnectionHandler(RedisServer server) : ConnectionHandle
                     try
                     {
                         incomplete = RunBatch(client, mem, ref pos, ref close, out needed);
+                        // What is left is all it holds now (while it flushes, or waits blocked).
+                        client.QueryBufferBytes = mem.Length - pos;
                         if (client.Writer.BytesWritten > 0) Interlocked.Increment(ref server.Stats.WritesProcessed);
                         // MONITOR ran in this batch: register before its +OK goes out, so every command
                         // the client can send after seeing it is fed (a RESET completes the old queue).
@@ -131,7 +160,23 @@ public sealed class RespConnectionHandler(RedisServer server) : ConnectionHandle
                             client.MonitorQueue = server.Monitors.Add(client);
                             _ = PumpMonitorAsync(client, output);
                         }
-                        flush = await output.FlushAsync();
+                        // Closed for its output buffer limits (or killed meanwhile): its replies are dropped.
+                        if (client.Killed) return;
+                        var flushing = output.FlushAsync();
+                        if (flushing.IsCompleted) flush = flushing.GetAwaiter().GetResult();
+                        else
+                        {
+                            // The client is not taking its replies: the cron watches its output meanwhile.
+                            client.AwaitingFlush = true;
+                            try
+                            {
+                                flush = await flushing;
+                            }
+                            finally
+                            {
+                                client.AwaitingFlush = false;
+                            }
+                        }
                     }
                     finally
                     {
@@ -148,19 +193,28 @@ public sealed class RespConnectionHandler(RedisServer server) : ConnectionHandle
                     }
                     if (incomplete || pos >= mem.Length) break;
                 }
-                if (needed >= QueryBufferLimit)
+                // A frame declared bigger than the limit can never complete: no need to wait for it.
+                if (needed > QueryBufferLimit)
                 {
-                    LogQueryBufferLimit(client, needed);
+                    LogQueryBufferLimit(client, mem.Slice(pos, Math.Min(mem.Length - pos, 64)));
                     return;
                 }
-                contiguous.Consumed(pos);
-                counted -= pos;
-                input.AdvanceTo(buffer.GetPosition(pos), buffer.End);
+                if (inPlace)
+                {
+                    input.AdvanceTo(buffer.GetPosition(pos), buffer.End);
+                    counted -= pos;
+                    client.TransportInputBytes = buffer.Length - pos;
+                }
+                else query.Consumed(pos);
+                client.QueryBufferBytes = query.Length + client.TransportInputBytes;
+                server.Clients.UpdateMemory(client);
                 if (result.IsCompleted) return;
             }
         }
         finally
         {
+            client.TransportInputBytes = 0;
+            client.QueryBufferBytes = 0;
             await input.CompleteAsync();
         }
     }
@@ -191,6 +245,7 @@ public sealed class RespConnectionHandler(RedisServer server) : ConnectionHandle
             client.Writer.Commit();
             server.Stats.NetOutputBytes += client.Writer.BytesWritten;
             client.LastInteractionMs = Environment.TickCount64;
+            OutputBufferLimits.Enforce(server, client);
         }
         return !client.Killed;
     }
@@ -208,10 +263,11 @@ public sealed class RespConnectionHandler(RedisServer server) : ConnectionHandle
         Log.Warning("Possible SECURITY ATTACK detected. It looks like somebody is sending POST or Host: commands to Redis. This is likely due to an attacker attempting to use Cross Protocol Scripting to compromise your Redis instance. Connection aborted.");
     }
 
-    private long QueryBufferLimit => Math.Min(_readLimit, server.Config.ClientQueryBufferLimit.Value);
+    /// <summary>The live client-query-buffer-limit; a frame is also parsed from one buffer, which cannot pass Array.MaxLength.</summary>
+    private long QueryBufferLimit => Math.Min(server.Config.ClientQueryBufferLimit.Value, Array.MaxLength);
 
-    private static void LogQueryBufferLimit(Client client, long bytes) =>
-        Log.Warning($"Closing client that reached max query buffer length: id={client.Id} addr={client.RemoteAddress} (qbuf={bytes})");
+    private void LogQueryBufferLimit(Client client, ReadOnlyMemory<byte> initialBytes) =>
+        Log.Warning($"Closing client that reached max query buffer length: {Commands.Connection.Describe(server, client)} (qbuf initial bytes: {MonitorFeed.Repr(initialBytes.Span[..Math.Min(initialBytes.Length, 64)])})");
 
     /// <summary>Parses and executes commands from <paramref name="pos"/> under the store lock. Returns true if the rest is an incomplete frame.</summary>
     private bool RunBatch(Client client, ReadOnlyMemory<byte> mem, ref int pos, ref bool close, out long needed)
@@ -222,9 +278,10 @@ public sealed class RespConnectionHandler(RedisServer server) : ConnectionHandle
         {
             // Reset under the lock: a monitor's pump also writes (and counts) under it.
             client.Writer.ResetCounter();
+            bool limited = server.Config.ClientOutputBufferLimit[client.Class].Active;
             try
             {
-                return RunLocked(client, mem, ref pos, ref close, ref needed, maxBulk);
+                return RunLocked(client, mem, ref pos, ref close, ref needed, maxBulk, limited);
             }
             finally
             {
@@ -234,7 +291,7 @@ public sealed class RespConnectionHandler(RedisServer server) : ConnectionHandle
         }
     }
 
-    private bool RunLocked(Client client, ReadOnlyMemory<byte> mem, ref int pos, ref bool close, ref long needed, long maxBulk)
+    private bool RunLocked(Client client, ReadOnlyMemory<byte> mem, ref int pos, ref bool close, ref long needed, long maxBulk, bool limited)
     {
         while (pos < mem.Length)
         {
@@ -262,6 +319,12 @@ public sealed class RespConnectionHandler(RedisServer server) : ConnectionHandle
                 return false;
             }
             server.Executor.Execute(client);
+            // Redis checks the limits as replies are added; closed, the client runs nothing more.
+            if (limited && OutputBufferLimits.Enforce(server, client))
+            {
+                close = true;
+                return false;
+            }
             if (client.Blocked != null) return false; // the rest waits until it is unblocked
             if (client.CloseAfterReply)
             {
@@ -291,6 +354,7 @@ public sealed class RespConnectionHandler(RedisServer server) : ConnectionHandle
                         client.Writer.Raw(line);
                         client.Writer.Commit();
                         server.Stats.NetOutputBytes += line.Length;
+                        if (OutputBufferLimits.Enforce(server, client)) return;
                     }
                     await output.FlushAsync();
                 }

@@ -46,9 +46,18 @@ public sealed class RespParser
     private long _pendingTotal;
     private int _pendingOffset;
     private int _pendingParsed;
+    // Where the bytes not yet turned into arguments start (past the pending bulk's header, once read).
+    private int _pendingUnparsed;
 
     /// <summary>Total bytes from the frame start the parser needs before it can progress (0 if unknown).</summary>
     public long NeededBytes { get; private set; }
+
+    /// <summary>
+    /// Bytes at the start of a pending multibulk frame that Redis would already have turned into
+    /// arguments (headers and complete bulks): CLIENT LIST shows those as argv-mem, not qbuf.
+    /// 0 when no frame is pending or for an inline line.
+    /// </summary>
+    public int PendingParsedBytes => _pendingTotal > 0 ? _pendingUnparsed : 0;
 
     /// <summary>The protocol error, without the "ERR " prefix; one char per byte (Latin-1), as Redis prints raw bytes.</summary>
     public string? Error { get; private set; }
@@ -76,7 +85,7 @@ public sealed class RespParser
     private ParseStatus ParseMultibulk(ReadOnlyMemory<byte> src, ref int pos, RespArgs args, long maxBulkLen, bool authenticated)
     {
         var span = src.Span;
-        int cr = span.Slice(pos).IndexOf((byte)'\r');
+        int cr = LineEnd(span.Slice(pos), (byte)'\r');
         if (cr < 0)
         {
             if (span.Length - pos > InlineMaxSize) return Fail("Protocol error: too big mbulk count string");
@@ -104,13 +113,13 @@ public sealed class RespParser
         int frame = pos;
         while (args.Count < count)
         {
-            int cr = p < span.Length ? span.Slice(p).IndexOf((byte)'\r') : -1;
+            int cr = p < span.Length ? LineEnd(span.Slice(p), (byte)'\r') : -1;
             if (cr < 0)
             {
                 if (span.Length - p > InlineMaxSize) return Fail("Protocol error: too big bulk count string");
-                return Pending(frame, p, count, args);
+                return Pending(frame, p, p, count, args);
             }
-            if (p + cr + 1 >= span.Length) return Pending(frame, p, count, args);
+            if (p + cr + 1 >= span.Length) return Pending(frame, p, p, count, args);
             if (span[p] != '$')
                 return Fail($"Protocol error: expected '$', got '{(char)span[p]}'");
             if (!StringValues.TryParseCanonicalInt(span.Slice(p + 1, cr - 1), out long len) || len < 0 || len > maxBulkLen)
@@ -123,7 +132,7 @@ public sealed class RespParser
                 // Tell the reader how much this frame needs at least, so it does not look at a
                 // large bulk again on every arriving segment.
                 NeededBytes = (long)(data - frame) + len + 2;
-                return Pending(frame, p, count, args);
+                return Pending(frame, p, data, count, args);
             }
             // Like Redis, the two bytes after the data are skipped unchecked.
             args.Add(data - frame, (int)len);
@@ -134,17 +143,18 @@ public sealed class RespParser
         return ParseStatus.Command;
     }
 
-    private ParseStatus Pending(int frame, int p, long count, RespArgs args)
+    private ParseStatus Pending(int frame, int p, int unparsed, long count, RespArgs args)
     {
         _pendingTotal = count;
         _pendingOffset = p - frame;
+        _pendingUnparsed = unparsed - frame;
         _pendingParsed = args.Count;
         return ParseStatus.Incomplete;
     }
 
     private ParseStatus ParseInline(ReadOnlySpan<byte> span, ref int pos, RespArgs args)
     {
-        int nl = span.Slice(pos).IndexOf((byte)'\n');
+        int nl = LineEnd(span.Slice(pos), (byte)'\n');
         if (nl < 0)
         {
             if (span.Length - pos > InlineMaxSize) return Fail("Protocol error: too big inline request");
@@ -233,6 +243,17 @@ public sealed class RespParser
             }
             ranges.Add((start, written - start));
         }
+    }
+
+    /// <summary>
+    /// Where the line ends (the index of <paramref name="end"/>), or -1 while it has not arrived.
+    /// Redis finds it with strchr on its query buffer, which stops at a NUL: a NUL before the line
+    /// end means "not there yet", so such a request stays pending until the line limits apply.
+    /// </summary>
+    private static int LineEnd(ReadOnlySpan<byte> s, byte end)
+    {
+        int i = s.IndexOfAny(end, (byte)0);
+        return i >= 0 && s[i] == end ? i : -1;
     }
 
     private static byte At(ReadOnlySpan<byte> s, int i) => i < s.Length ? s[i] : (byte)0;

@@ -69,6 +69,9 @@ public sealed class RespWriter
     /// <summary>Bytes gathered or committed since the counter was reset.</summary>
     public long Pending => BytesWritten + _pos;
 
+    /// <summary>Bytes gathered and not yet committed to the output.</summary>
+    public int Gathered => _pos;
+
     public void Raw(ReadOnlySpan<byte> bytes)
     {
         if (bytes.Length > 64 * 1024)

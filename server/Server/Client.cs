@@ -49,8 +49,49 @@ public sealed class Client
     public RespParser Parser { get; } = new();
     public RespWriter Writer { get; }
     public CommandContext Context { get; }
-    /// <summary>Bytes waiting in the read buffer (INFO client_recent_max_input_buffer, CLIENT LIST qbuf).</summary>
+    /// <summary>Input received and not yet executed, wherever it is held (INFO client_recent_max_input_buffer, CLIENT LIST qbuf).</summary>
     public long QueryBufferBytes { get; set; }
+    /// <summary>The input a frame spanning reads is gathered in (see <see cref="QueryBuffer"/>).</summary>
+    public QueryBuffer Query { get; } = new();
+    /// <summary>Unexecuted input still held by the transport's read pipe (parsed in place).</summary>
+    public long TransportInputBytes { get; set; }
+    /// <summary>The connection's output, whose unsent bytes are this client's pending output.</summary>
+    public System.IO.Pipelines.PipeWriter? Output => _connection?.Transport.Output;
+    /// <summary>True while one of its commands runs (CLIENT LIST shows its arguments as argv-mem).</summary>
+    public bool Executing { get; set; }
+    /// <summary>True while its connection waits for the socket to take its replies (it is not reading them).</summary>
+    public volatile bool AwaitingFlush;
+
+    /// <summary>
+    /// The class whose client-output-buffer-limit applies (Redis's getClientType). Every client is
+    /// normal for now; pub/sub subscribers will be <see cref="Config.ClientClass.PubSub"/> and
+    /// replicas <see cref="Config.ClientClass.Replica"/>, decided here and nowhere else.
+    /// </summary>
+    public Config.ClientClass Class => Config.ClientClass.Normal;
+
+    /// <summary>When its output first passed the soft limit, continuously since (0: it is under); see <see cref="OutputBufferLimits"/>.</summary>
+    public long SoftLimitReachedMs { get; set; }
+
+    /// <summary>Reply bytes written and not yet taken by the socket (CLIENT LIST omem plus obl; client-output-buffer-limit).</summary>
+    public long PendingOutput => Writer.Gathered + (Output is { } output ? TransportBacklog.Pending(output) : 0);
+
+    /// <summary>Input received and not yet executed that Redis would hold in its query buffer (CLIENT LIST qbuf).</summary>
+    public long UnparsedInput => Math.Max(0, QueryBufferBytes - Parser.PendingParsedBytes);
+
+    /// <summary>Bytes of the arguments of the command it is running, is blocked in, or is receiving (CLIENT LIST argv-mem).</summary>
+    public long ArgvBytes => Executing || Blocked != null || Parser.PendingParsedBytes > 0 ? Args.TotalLength : 0;
+
+    /// <summary>
+    /// Memory held for this client (CLIENT LIST tot-mem, INFO mem_clients_normal): its query
+    /// buffer as allocated, input the transport holds for it, and its pending output. Its
+    /// arguments live inside the input; the connection's fixed objects are in the managed heap.
+    /// </summary>
+    public long MemoryUsage => Query.Capacity + TransportInputBytes + PendingOutput;
+
+    // The part of ClientRegistry's memory total this client accounts for (see ClientRegistry.UpdateMemory).
+    internal long ReportedMemory;
+    internal bool MemoryRetired;
+    internal readonly Lock MemoryGate = new();
 
     private readonly ConnectionContext? _connection;
 

@@ -21,6 +21,7 @@ public sealed class CommandExecutor(RedisServer server)
         var cmd = CommandTable.Lookup(args[0]);
         if (cmd == null)
         {
+            client.LastCommand = "NULL";
             RejectUnknown(client);
             return;
         }
@@ -29,11 +30,15 @@ public sealed class CommandExecutor(RedisServer server)
             var sub = CommandTable.LookupSub(cmd, args[1]);
             if (sub == null)
             {
+                client.LastCommand = "NULL";
                 Reject(client, cmd, Errors.UnknownSubcommand(args.Str(1), cmd.Name));
                 return;
             }
             cmd = sub;
         }
+        // As Redis's processCommand sets c->lastcmd: before the checks, so a command refused for
+        // its arity still shows, and CLIENT LIST shows itself as the caller's command.
+        client.LastCommand = cmd.Name;
         if (!cmd.ArityAccepts(args.Count))
         {
             Reject(client, cmd, Errors.WrongArgs(cmd.Name));
@@ -84,6 +89,7 @@ public sealed class CommandExecutor(RedisServer server)
         var propagation = server.Propagation;
         propagation.BeginUnit();
         long start = Stopwatch.GetTimestamp();
+        client.Executing = true;
         try
         {
             cmd.Handler!(ctx);
@@ -93,6 +99,10 @@ public sealed class CommandExecutor(RedisServer server)
             // Past the estimate and the headroom (RegionRoom says when): what was written stays.
             Log.Warning($"{cmd.Name} ran out of the data region partway (region-reserve {server.Keyspace.Alloc.ReservedBytes} bytes)");
             ctx.Error(RegionRoom.Exhausted(server.Keyspace.Alloc));
+        }
+        finally
+        {
+            client.Executing = false;
         }
         var stats = server.CommandStats[cmd];
         stats.Microseconds += (Stopwatch.GetTimestamp() - start) / TicksPerMicro;
@@ -110,7 +120,6 @@ public sealed class CommandExecutor(RedisServer server)
         ulong used = server.UsedMemory;
         if (used > server.Stats.PeakMemory) server.Stats.PeakMemory = used;
         server.Stats.CommandsProcessed++;
-        client.LastCommand = cmd.Name;
         client.LastInteractionMs = Environment.TickCount64;
     }
 

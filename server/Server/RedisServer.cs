@@ -116,8 +116,8 @@ public sealed class RedisServer : IDisposable
         ? (ulong)config.RegionReserve.Value
         : Math.Max(DefaultReservation, 4 * (ulong)Math.Max(0, ProcessStats.TotalSystemMemory()));
 
-    /// <summary>Bytes of the region in use (INFO used_memory).</summary>
-    public ulong UsedMemory => Keyspace.Alloc.UsedBytes;
+    /// <summary>INFO used_memory: the region's bytes in use plus what clients' buffers hold, as Redis counts both.</summary>
+    public ulong UsedMemory => Keyspace.Alloc.UsedBytes + (ulong)Math.Max(0, Clients.MemoryBytes);
 
     /// <summary>used_memory_startup: the empty keyspace's own bytes (database headers, indexes).</summary>
     public ulong UsedMemoryStartup { get; }

@@ -70,6 +70,23 @@ public sealed class ServerCron : IDisposable
         }
         _server.Stats.SampleOps();
         CloseTimedOutClients();
+        CheckClientBuffers();
+    }
+
+    /// <summary>
+    /// For clients whose replies wait for the socket: brings their share of used_memory up to date
+    /// (the output drains while their connection waits) and closes those over their output buffer
+    /// limits (they run no commands meanwhile, so only here is a soft limit seen to expire). Other
+    /// clients' connections keep their own figures current after each turn.
+    /// </summary>
+    private void CheckClientBuffers()
+    {
+        foreach (var c in _server.Clients.All)
+        {
+            if (!c.AwaitingFlush) continue;
+            _server.Clients.UpdateMemory(c);
+            OutputBufferLimits.Enforce(_server, c);
+        }
     }
 
     private void CloseTimedOutClients()

@@ -110,22 +110,42 @@ public class RespParserTests
     }
 
     [Fact]
-    public void ContiguousViewOfAGrowingMultiSegmentBuffer()
+    public void QueryBufferKeepsTheUnexecutedBytesAcrossAppends()
     {
-        var segments = new List<byte[]>();
-        using var view = new ContiguousReadBuffer();
+        using var query = new QueryBuffer();
         var all = new List<byte>();
         for (int i = 0; i < 200; i++)
         {
             var seg = Enumerable.Range(0, 1000 + i).Select(k => (byte)(k * 7 + i)).ToArray();
-            segments.Add(seg);
             all.AddRange(seg);
-            Assert.Equal(all.ToArray(), view.View(Sequence(segments)).ToArray());
+            query.Append(Sequence([seg[..500], seg[500..]]), 0);
+            Assert.Equal(all.ToArray(), query.Unexecuted.ToArray());
         }
-        // After consuming, the next buffer starts elsewhere: nothing stale may be reused.
-        view.Consumed(all.Count);
-        var rest = new List<byte[]> { new byte[] { 1, 2, 3 }, new byte[] { 4, 5 } };
-        Assert.Equal(new byte[] { 1, 2, 3, 4, 5 }, view.View(Sequence(rest)).ToArray());
+        // Executing part of it keeps the rest, and later appends go after the rest.
+        query.Consumed(1234);
+        query.Append(Sequence([new byte[] { 1, 2, 3 }]), 0);
+        Assert.Equal(all.Skip(1234).Concat(new byte[] { 1, 2, 3 }).ToArray(), query.Unexecuted.ToArray());
+        // Drained, the buffer goes back at once.
+        Assert.True(query.Capacity > QueryBuffer.PooledMax);
+        query.Consumed(query.Length);
+        Assert.Equal(0, query.Capacity);
+        Assert.True(query.IsEmpty);
+    }
+
+    [Fact]
+    public void QueryBufferMakesRoomForAKnownFrameAtOnce()
+    {
+        // The header of a 100 MB SET, then its value arriving: the buffer is sized for the whole
+        // frame when its length is known, and never copied to a bigger one.
+        using var query = new QueryBuffer();
+        byte[] header = B("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$100000000\r\n");
+        int frame = header.Length + 100_000_000 + 2;
+        query.Append(Sequence([header]), 0);
+        query.Append(Sequence([new byte[4096]]), frame);
+        Assert.Equal(frame, query.Capacity);
+        for (int i = 0; i < 100; i++) query.Append(Sequence([new byte[4096]]), frame);
+        Assert.Equal(frame, query.Capacity);
+        Assert.Equal(header.Length + 101 * 4096, query.Length);
     }
 
     [Theory]
